@@ -1,0 +1,92 @@
+# check_password_sync: build, test, demo and install.
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
+PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
+LIBS     = -lcurl
+
+PREFIX     ?= /usr/local
+PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+ICINGA2_INCLUDEDIR ?= $(PREFIX)/share/icinga2/include/plugins-contrib.d
+DESTDIR    ?=
+
+PLUGIN    = check_password_sync
+LIB_SRCS  = $(sort $(wildcard lib/*.cpp))
+TEST_SRCS = $(sort $(wildcard tests/test_*.cpp)) tests/main.cpp
+LIB_OBJS  = $(LIB_SRCS:%.cpp=build/%.o)
+TEST_OBJS = $(TEST_SRCS:%.cpp=build/%.o)
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
+
+# Debian packages needed to build and test; `make deps` installs the missing ones.
+DEB_PACKAGES = g++ make libcurl4-openssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
+
+.PHONY: all deps check unit unit-san integration demo install uninstall e2e clean format
+
+all: $(PLUGIN)
+
+deps:
+	@tests/tools/deps.sh $(DEB_PACKAGES)
+
+$(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/%.o: %.cpp $(wildcard lib/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+build/san/%.o: %.cpp $(wildcard lib/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+
+build/unit_tests: $(TEST_OBJS) $(LIB_OBJS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/unit_tests_san: $(SAN_OBJS)
+	$(CXX) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: build/unit_tests
+	@tests/tools/run_stage.sh unit build/unit_tests
+
+unit-san: build/unit_tests_san
+	@tests/tools/run_stage.sh unit-asan-ubsan build/unit_tests_san
+
+integration: $(PLUGIN)
+	@tests/tools/run_stage.sh integration python3 tests/integration/test_plugin.py --binary ./$(PLUGIN)
+
+# All tests; the last line is "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san
+	@rm -rf build/results
+	@$(MAKE) --no-print-directory -k unit unit-san integration; \
+	python3 tests/tools/summarize.py build/results
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh ./$(PLUGIN)
+
+e2e: $(PLUGIN)
+	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh
+
+install: $(PLUGIN)
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/$(PLUGIN)
+	install -m 644 man/$(PLUGIN).1 $(DESTDIR)$(MANDIR)/man1/$(PLUGIN).1
+	install -d $(DESTDIR)$(SYSCONFDIR)/nagios-plugins/config $(DESTDIR)$(ICINGA2_INCLUDEDIR)
+	install -m 644 contrib/nagios/$(PLUGIN).cfg $(DESTDIR)$(SYSCONFDIR)/nagios-plugins/config/$(PLUGIN).cfg
+	install -m 644 contrib/icinga2/$(PLUGIN).conf $(DESTDIR)$(ICINGA2_INCLUDEDIR)/$(PLUGIN).conf
+
+uninstall:
+	rm -f $(DESTDIR)$(PLUGINDIR)/$(PLUGIN) $(DESTDIR)$(MANDIR)/man1/$(PLUGIN).1
+	rm -f $(DESTDIR)$(SYSCONFDIR)/nagios-plugins/config/$(PLUGIN).cfg
+	rm -f $(DESTDIR)$(ICINGA2_INCLUDEDIR)/$(PLUGIN).conf
+
+format:
+	clang-format -i $(PLUGIN).cpp lib/*.cpp lib/*.hpp tests/*.cpp
+
+clean:
+	rm -rf build $(PLUGIN)

@@ -1,0 +1,133 @@
+// The OAuth 2.0 client-credentials token request to Microsoft Entra ID.
+#include "auth.hpp"
+
+#include <cstdlib>
+
+#include "errors.hpp"
+#include "json.hpp"
+
+namespace cps {
+namespace {
+
+constexpr std::size_t max_description = 400;
+
+// Microsoft's description without the "AADSTS…: " prefix and the trace lines after it.
+std::string first_line_of_description(std::string description) {
+  std::size_t end = description.find_first_of("\r\n");
+  description = description.substr(0, end);
+  if (description.rfind("AADSTS", 0) == 0) {
+    std::size_t colon = description.find(": ");
+    if (colon != std::string::npos && colon < 16) {
+      description = description.substr(colon + 2);
+    }
+  }
+  if (description.size() > max_description) {
+    description = description.substr(0, max_description) + "...";
+  }
+  return description;
+}
+
+std::string first_error_code(const rapidjson::Value &body) {
+  const rapidjson::Value *codes = member(body, "error_codes");
+  if (codes != nullptr && codes->IsArray() && !codes->Empty() && (*codes)[0].IsUint64()) {
+    return "AADSTS" + std::to_string((*codes)[0].GetUint64());
+  }
+  return {};
+}
+
+[[noreturn]] void throw_rejection(const rapidjson::Value &body, const std::string &host,
+                                  long status) {
+  auto error = string_member(body, "error");
+  if (!error) {
+    throw ApiFormatError("unexpected answer from " + host + ": HTTP " + std::to_string(status) +
+                         " without an OAuth error");
+  }
+  std::string code = first_error_code(body);
+  std::string description = first_line_of_description(
+      string_member(body, "error_description").value_or("no description"));
+  std::string cause = code.empty() ? *error : code + " (" + *error + ")";
+  throw AuthError("token request rejected: " + cause + ": " + description);
+}
+
+std::optional<std::int64_t> expires_in_seconds(const rapidjson::Value &body) {
+  const rapidjson::Value *value = member(body, "expires_in");
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (value->IsInt64()) {
+    return value->GetInt64();
+  }
+  if (value->IsString()) { // managed identity endpoints send numbers as strings
+    std::string text = value->GetString();
+    char *end = nullptr;
+    long long seconds = std::strtoll(text.c_str(), &end, 10);
+    if (!text.empty() && *end == '\0') {
+      return seconds;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string token_url(const std::string &authority_host, const std::string &tenant) {
+  return authority_host + "/" + tenant + "/oauth2/v2.0/token";
+}
+
+std::string token_form(const TokenRequest &request, const CredentialFields &credential) {
+  std::string form = "grant_type=client_credentials&client_id=" + form_encode(request.client_id) +
+                     "&scope=" + form_encode(request.scope);
+  for (const auto &[name, value] : credential) {
+    form += "&" + name + "=" + form_encode(value.reveal());
+  }
+  return form;
+}
+
+AccessToken parse_token_response(const HttpResponse &response, const std::string &host,
+                                 std::int64_t now_unix) {
+  if (response.status >= 500) {
+    throw ServiceError(host + " answered HTTP " + std::to_string(response.status));
+  }
+  if (!response.is_json()) {
+    std::string type = response.content_type.empty() ? "no content type" : response.content_type;
+    throw ApiFormatError("unexpected answer from " + host + ": HTTP " +
+                         std::to_string(response.status) + " with " + type +
+                         " instead of JSON (a proxy or captive portal?)");
+  }
+  rapidjson::Document body = parse_json(response.body, host);
+  if (response.status != 200) {
+    throw_rejection(body, host, response.status);
+  }
+  auto token = string_member(body, "access_token");
+  auto expires_in = expires_in_seconds(body);
+  if (!token || token->empty() || !expires_in || *expires_in <= 0 || *expires_in > 86400 * 30) {
+    throw ApiFormatError("unexpected answer from " + host +
+                         ": no access_token or expires_in in the token response");
+  }
+  return AccessToken{Secret(std::move(*token)), now_unix + *expires_in};
+}
+
+AccessToken request_token(HttpClient &http, const TokenRequest &request,
+                          const CredentialFields &credential, const Deadline &deadline,
+                          Trace &trace, std::int64_t now_unix) {
+  for (const auto &field : credential) {
+    trace.protect(field.second.reveal());
+    trace.protect(form_encode(field.second.reveal()));
+  }
+  HttpRequest http_request;
+  http_request.method = "POST";
+  http_request.url = request.token_url;
+  http_request.headers = {"Content-Type: application/x-www-form-urlencoded",
+                          "Accept: application/json"};
+  Secret form(token_form(request, credential));
+  http_request.body = form.reveal();
+  HttpResponse response = http.send_with_retries(http_request, deadline);
+  Secret wipe_body(std::move(http_request.body));
+  std::string host = host_of(request.token_url);
+  AccessToken token = parse_token_response(response, host, now_unix);
+  trace.protect(token.value.reveal());
+  Secret wipe_response(std::move(response.body));
+  return token;
+}
+
+} // namespace cps

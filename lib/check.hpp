@@ -1,0 +1,22 @@
+// One check end to end: credential, token, one Graph $batch, verdict.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "options.hpp"
+#include "result.hpp"
+#include "trace.hpp"
+
+namespace cps {
+
+// Returns the current time as Unix seconds; injected for tests.
+using WallClock = std::function<std::int64_t()>;
+
+WallClock system_wall_clock();
+
+// Runs the check. Throws the errors of errors.hpp; the trace keeps verbose lines even then.
+CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
+                      const WallClock &now);
+
+} // namespace cps

@@ -1,0 +1,20 @@
+// Durations on the command line ("90", "45m", "3d12h") and ages in output ("4d2h").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cps {
+
+// Seconds in a duration: a whole number with optional units s, m, h, d, w, combined from the
+// largest unit down ("1w2d", "3d12h"); a bare number is seconds. Throws UsageError.
+std::int64_t parse_duration(std::string_view text);
+
+// The exact duration in days down to seconds, e.g. 259200 -> "3d", 302400 -> "3d12h", 90 -> "1m30s".
+std::string format_duration(std::int64_t seconds);
+
+// A rounded age for humans: "45s", "31m", "2h5m", "4d2h".
+std::string format_age(std::int64_t seconds);
+
+} // namespace cps

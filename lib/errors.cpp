@@ -1,0 +1,48 @@
+// The one place where an error becomes a state and a message.
+#include "errors.hpp"
+
+#include <new>
+
+#include "result.hpp"
+
+namespace cps {
+namespace {
+
+CheckResult failure(State state, std::string summary) {
+  CheckResult result;
+  result.state = state;
+  result.summary = std::move(summary);
+  return result;
+}
+
+} // namespace
+
+CheckResult result_for_current_exception(State timeout_state) {
+  try {
+    throw;
+  } catch (const UsageError &error) {
+    return failure(State::Unknown, std::string(error.what()) + " (see --help)");
+  } catch (const ConfigError &error) {
+    return failure(State::Unknown, error.what());
+  } catch (const TimeoutError &error) {
+    return failure(timeout_state, error.what());
+  } catch (const TransportError &error) {
+    return failure(State::Critical, error.what());
+  } catch (const ServiceError &error) {
+    return failure(State::Critical, error.what());
+  } catch (const AuthError &error) {
+    return failure(State::Unknown, error.what());
+  } catch (const GraphError &error) {
+    return failure(State::Unknown, error.what());
+  } catch (const ApiFormatError &error) {
+    return failure(State::Unknown, error.what());
+  } catch (const std::bad_alloc &) {
+    return failure(State::Unknown, "out of memory");
+  } catch (const std::exception &error) {
+    return failure(State::Unknown, std::string("internal error: ") + error.what());
+  } catch (...) {
+    return failure(State::Unknown, "internal error");
+  }
+}
+
+} // namespace cps

@@ -1,0 +1,129 @@
+// The verdict: Graph's sync status, the thresholds and the current time into a CheckResult.
+#include "evaluate.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "duration.hpp"
+#include "timestamp.hpp"
+
+namespace cps {
+namespace {
+
+struct Verdict {
+  State state = State::Ok;
+  std::vector<std::string> summary;
+  std::vector<std::string> details;
+  std::vector<PerfValue> perfdata;
+
+  void raise(State to) { state = worst(state, to); }
+};
+
+struct AgeCheck {
+  const char *label;        // perfdata label
+  const char *name;         // "password sync", "directory sync"
+  const char *property;     // Graph property name, for the null case
+  std::optional<std::int64_t> last;
+  const Thresholds &thresholds;
+};
+
+// Judges one timestamp against its ranges and records summary, detail and perfdata.
+void judge_age(Verdict &verdict, const AgeCheck &check, std::int64_t now_unix) {
+  if (!check.last) {
+    verdict.raise(State::Warning);
+    verdict.summary.push_back(std::string("no ") + check.name + " recorded (" + check.property +
+                              " is null)");
+    verdict.details.push_back(std::string("last ") + check.name + ": never recorded");
+    return;
+  }
+  std::int64_t age = std::max<std::int64_t>(0, now_unix - *check.last); // future: clock skew
+  std::string text = std::string("last ") + check.name + " " + format_age(age) + " ago";
+  if (check.thresholds.critical && alerts(*check.thresholds.critical, age)) {
+    verdict.raise(State::Critical);
+    text += " (critical " + describe_alert(*check.thresholds.critical) + ")";
+  } else if (alerts(check.thresholds.warning, age)) {
+    verdict.raise(State::Warning);
+    text += " (warning " + describe_alert(check.thresholds.warning) + ")";
+  }
+  verdict.summary.push_back(text);
+  verdict.details.push_back(std::string("last ") + check.name + ": " + format_utc(*check.last) +
+                            " (" + format_age(age) + " ago)");
+  verdict.perfdata.push_back(
+      {check.label, age, range_in_seconds(check.thresholds.warning),
+       check.thresholds.critical ? range_in_seconds(*check.thresholds.critical) : ""});
+}
+
+// The directory sync switch; false when sync is off and nothing else matters as much.
+void judge_sync_enabled(Verdict &verdict, SyncEnabled enabled) {
+  if (enabled == SyncEnabled::True) {
+    verdict.details.push_back("directory sync: enabled (onPremisesSyncEnabled is true)");
+    return;
+  }
+  verdict.raise(State::Critical);
+  verdict.summary.push_back(enabled == SyncEnabled::False
+                                ? "directory sync is disabled (onPremisesSyncEnabled is false)"
+                                : "directory sync has never been enabled (onPremisesSyncEnabled "
+                                  "is null)");
+}
+
+void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
+  switch (status.password_sync_feature) {
+  case PasswordSyncFeature::Enabled:
+    verdict.summary.push_back("password hash sync enabled");
+    verdict.details.push_back("password hash sync: enabled (features.passwordSyncEnabled)");
+    break;
+  case PasswordSyncFeature::Disabled:
+    verdict.raise(State::Critical);
+    verdict.summary.push_back("password hash sync is disabled (passwordSyncEnabled is false)");
+    break;
+  case PasswordSyncFeature::Unreadable:
+    verdict.details.push_back(status.feature_note);
+    break;
+  }
+}
+
+std::string join(const std::vector<std::string> &parts, std::string_view separator) {
+  std::string text;
+  for (const std::string &part : parts) {
+    text += (text.empty() ? "" : std::string(separator)) + part;
+  }
+  return text;
+}
+
+} // namespace
+
+Policy policy_from(const Config &config) {
+  return Policy{config.password_sync, config.dirsync, config.password_sync_mode};
+}
+
+CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_t now_unix) {
+  Verdict verdict;
+  judge_sync_enabled(verdict, status.sync_enabled);
+  bool synced = status.sync_enabled == SyncEnabled::True;
+  if (policy.password_sync_mode == PasswordSyncMode::Require) {
+    judge_password_feature(verdict, status);
+    if (synced || status.last_password_sync) {
+      judge_age(verdict,
+                {"password_sync_age", "password sync", "onPremisesLastPasswordSyncDateTime",
+                 status.last_password_sync, policy.password_sync},
+                now_unix);
+    }
+  } else {
+    verdict.details.push_back("password hash sync: not checked (--password-sync ignore)");
+  }
+  if (synced || status.last_dirsync) {
+    judge_age(verdict,
+              {"dirsync_age", "directory sync", "onPremisesLastSyncDateTime", status.last_dirsync,
+               policy.dirsync},
+              now_unix);
+  }
+  CheckResult result;
+  result.state = verdict.state;
+  result.summary = join(verdict.summary, ", ");
+  result.details = std::move(verdict.details);
+  result.perfdata = std::move(verdict.perfdata);
+  return result;
+}
+
+} // namespace cps

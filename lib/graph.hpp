@@ -1,0 +1,54 @@
+// Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "deadline.hpp"
+#include "http.hpp"
+
+namespace cps {
+
+enum class SyncEnabled { True, False, Null };
+enum class PasswordSyncFeature { Enabled, Disabled, Unreadable };
+
+struct SyncStatus {
+  SyncEnabled sync_enabled = SyncEnabled::Null;
+  std::optional<std::int64_t> last_dirsync;       // onPremisesLastSyncDateTime, Unix seconds
+  std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime
+  PasswordSyncFeature password_sync_feature = PasswordSyncFeature::Unreadable;
+  std::string feature_note; // why the feature flag could not be read
+};
+
+struct OrganizationSync {
+  SyncEnabled sync_enabled = SyncEnabled::Null;
+  std::optional<std::int64_t> last_dirsync;
+  std::optional<std::int64_t> last_password_sync;
+};
+
+struct FeatureReading {
+  PasswordSyncFeature feature = PasswordSyncFeature::Unreadable;
+  std::string note;
+};
+
+// The body of the $batch request.
+std::string batch_request_body(bool organization, bool features);
+
+// The body of a 200 answer to GET /organization (a collection with one object). Throws
+// ApiFormatError.
+OrganizationSync parse_organization(const rapidjson::Value &body, std::string_view source);
+
+// The body of a 200 answer to GET /directory/onPremisesSynchronization.
+FeatureReading parse_sync_features(const rapidjson::Value &body, std::string_view source);
+
+// Asks Graph with one $batch (more only when a sub-request is throttled). Throws GraphError,
+// ServiceError, ApiFormatError, TransportError or TimeoutError.
+SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint,
+                             const std::string &access_token, const Deadline &deadline,
+                             Trace &trace);
+
+} // namespace cps

@@ -1,0 +1,352 @@
+// HTTPS requests over libcurl within one deadline.
+#include "http.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <random>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include "errors.hpp"
+#include "version.hpp"
+
+namespace cps {
+namespace {
+
+constexpr std::size_t trace_excerpt = 800;
+
+struct BodySink {
+  std::string *body;
+  std::size_t max;
+  bool overflow = false;
+};
+
+std::size_t write_body(char *data, std::size_t size, std::size_t count, void *user) {
+  auto *sink = static_cast<BodySink *>(user);
+  std::size_t bytes = size * count;
+  if (sink->body->size() + bytes > sink->max) {
+    sink->overflow = true;
+    return 0; // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, bytes);
+  return bytes;
+}
+
+std::string to_lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+std::size_t collect_header(char *data, std::size_t size, std::size_t count, void *user) {
+  auto *headers = static_cast<std::vector<std::pair<std::string, std::string>> *>(user);
+  std::size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear(); // a new response (after 100 Continue or a proxy's CONNECT answer)
+    return bytes;
+  }
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos || headers->size() >= 100) {
+    return bytes;
+  }
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  headers->emplace_back(to_lower(line.substr(0, colon)), std::string(value.substr(0, 1024)));
+  return bytes;
+}
+
+int trace_curl_text(CURL *, curl_infotype type, char *data, std::size_t size, void *user) {
+  if (type == CURLINFO_TEXT) {
+    std::string_view text(data, std::min<std::size_t>(size, 300));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+      text.remove_suffix(1);
+    }
+    static_cast<Trace *>(user)->note(3, "* " + std::string(text));
+  }
+  return 0;
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  long long ms = duration.count();
+  if (ms % 1000 == 0) {
+    return std::to_string(ms / 1000) + "s";
+  }
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
+}
+
+bool is_tls_error(CURLcode code) {
+  switch (code) {
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string excerpt(std::string_view text) {
+  if (text.size() <= trace_excerpt) {
+    return std::string(text);
+  }
+  return std::string(text.substr(0, trace_excerpt)) + " [... " +
+         std::to_string(text.size() - trace_excerpt) + " more bytes]";
+}
+
+void require_readable_file(const std::string &path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) ||
+      ::access(path.c_str(), R_OK) != 0) {
+    throw ConfigError("cannot read CA file '" + path + "'");
+  }
+}
+
+} // namespace
+
+CurlGlobal::CurlGlobal() {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    throw ConfigError("cannot initialise libcurl");
+  }
+}
+
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+CurlHeaders &CurlHeaders::operator=(CurlHeaders &&other) noexcept {
+  if (this != &other) {
+    curl_slist_free_all(list_);
+    list_ = std::exchange(other.list_, nullptr);
+  }
+  return *this;
+}
+
+void CurlHeaders::append(const std::string &header) {
+  curl_slist *appended = curl_slist_append(list_, header.c_str());
+  if (appended == nullptr) {
+    throw std::bad_alloc();
+  }
+  list_ = appended;
+}
+
+CurlEasy::CurlEasy() : handle_(curl_easy_init()) {
+  if (handle_ == nullptr) {
+    throw ConfigError("cannot create a libcurl handle");
+  }
+}
+
+CurlEasy &CurlEasy::operator=(CurlEasy &&other) noexcept {
+  if (this != &other) {
+    curl_easy_cleanup(handle_);
+    handle_ = std::exchange(other.handle_, nullptr);
+  }
+  return *this;
+}
+
+void CurlEasy::check_setopt(CURLoption option, CURLcode code) {
+  if (code != CURLE_OK) {
+    throw ConfigError("libcurl rejected option " + std::to_string(static_cast<int>(option)) +
+                      ": " + curl_easy_strerror(code));
+  }
+}
+
+std::optional<std::string> HttpResponse::header(std::string_view lower_case_name) const {
+  for (const auto &[name, value] : headers) {
+    if (name == lower_case_name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+bool HttpResponse::is_json() const {
+  std::string type = to_lower(content_type);
+  return type.rfind("application/json", 0) == 0 ||
+         (type.rfind("application/", 0) == 0 && type.find("+json") != std::string::npos);
+}
+
+HttpClient::HttpClient(HttpSettings settings, Trace &trace)
+    : settings_(std::move(settings)), trace_(trace) {
+  if (!settings_.ca_file.empty()) {
+    require_readable_file(settings_.ca_file);
+  }
+}
+
+void HttpClient::configure(const HttpRequest &request, const CurlHeaders &headers,
+                           const Deadline &deadline) {
+  long remaining_ms = std::max<long>(1, static_cast<long>(deadline.remaining().count()));
+  easy_.set(CURLOPT_URL, request.url.c_str());
+  easy_.set(CURLOPT_NOSIGNAL, 1L);
+  easy_.set(CURLOPT_TIMEOUT_MS, remaining_ms);
+  easy_.set(CURLOPT_CONNECTTIMEOUT_MS, remaining_ms);
+  easy_.set(CURLOPT_FOLLOWLOCATION, 0L);
+  easy_.set(CURLOPT_PROTOCOLS_STR, settings_.allow_plain_http ? "http,https" : "https");
+  easy_.set(CURLOPT_SSL_VERIFYPEER, 1L);
+  easy_.set(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!settings_.ca_file.empty()) {
+    easy_.set(CURLOPT_CAINFO, settings_.ca_file.c_str());
+    easy_.set(CURLOPT_CAPATH, "/etc/ssl/certs"); // keep trusting the system's CAs
+  }
+  easy_.set(CURLOPT_ERRORBUFFER, error_.data());
+  easy_.set(CURLOPT_ACCEPT_ENCODING, "");
+  easy_.set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings_.max_body));
+  easy_.set(CURLOPT_USERAGENT, "check_password_sync/" CHECK_PASSWORD_SYNC_VERSION);
+  easy_.set(CURLOPT_HTTPHEADER, headers.get());
+  if (request.method == "POST") {
+    easy_.set(CURLOPT_POSTFIELDS, request.body.c_str());
+    easy_.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else {
+    easy_.set(CURLOPT_HTTPGET, 1L);
+  }
+  if (trace_.wants(3)) {
+    easy_.set(CURLOPT_DEBUGFUNCTION, trace_curl_text);
+    easy_.set(CURLOPT_DEBUGDATA, static_cast<void *>(&trace_));
+    easy_.set(CURLOPT_VERBOSE, 1L);
+  }
+}
+
+void HttpClient::trace_request(const HttpRequest &request) {
+  trace_.note(2, "> " + request.method + " " + request.url);
+  if (trace_.wants(3)) {
+    for (const std::string &header : request.headers) {
+      trace_.note(3, "> " + header);
+    }
+    if (!request.body.empty()) {
+      trace_.note(3, "> " + excerpt(trace_.redact(request.body)));
+    }
+  }
+}
+
+void HttpClient::trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed) {
+  trace_.note(2, "< HTTP " + std::to_string(response.status) + " " + response.content_type +
+                     " (" + std::to_string(response.body.size()) + " bytes, " +
+                     std::to_string(elapsed.count()) + " ms)");
+  if (trace_.wants(3)) {
+    for (const auto &[name, value] : response.headers) {
+      trace_.note(3, "< " + name + ": " + value);
+    }
+    trace_.note(3, "< " + excerpt(trace_.redact(response.body)));
+  }
+}
+
+HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadline) {
+  std::string host = host_of(request.url);
+  if (deadline.expired()) {
+    throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " before asking " +
+                       host);
+  }
+  HttpResponse response;
+  BodySink sink{&response.body, settings_.max_body};
+  CurlHeaders headers;
+  for (const std::string &header : request.headers) {
+    headers.append(header);
+  }
+  configure(request, headers, deadline);
+  easy_.set(CURLOPT_WRITEFUNCTION, write_body);
+  easy_.set(CURLOPT_WRITEDATA, static_cast<void *>(&sink));
+  easy_.set(CURLOPT_HEADERFUNCTION, collect_header);
+  easy_.set(CURLOPT_HEADERDATA, static_cast<void *>(&response.headers));
+  trace_request(request);
+  error_[0] = '\0';
+  ++requests_sent_;
+  auto started = Deadline::Clock::now();
+  CURLcode code = curl_easy_perform(easy_.get());
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() -
+                                                                       started);
+  std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
+  if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
+    throw ApiFormatError("the answer from " + host + " is larger than " +
+                         std::to_string(settings_.max_body / 1024) + " KiB");
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " waiting for " +
+                       host);
+  }
+  if (code != CURLE_OK) {
+    trace_.note(2, "< " + reason);
+    throw TransportError((is_tls_error(code) ? "TLS failure with " : "cannot reach ") + host +
+                         ": " + reason);
+  }
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status);
+  char *content_type = nullptr;
+  if (curl_easy_getinfo(easy_.get(), CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
+      content_type != nullptr) {
+    response.content_type = content_type;
+  }
+  trace_response(response, elapsed);
+  if (response.status >= 300 && response.status < 400) {
+    throw ServiceError(host + " answered with a redirect (HTTP " +
+                       std::to_string(response.status) + "), which is not followed");
+  }
+  return response;
+}
+
+HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Deadline &deadline,
+                                           const RetryPolicy &policy) {
+  std::random_device seed;
+  std::mt19937 random(seed());
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  for (int attempt = 1;; ++attempt) {
+    HttpResponse response = send(request, deadline);
+    if (!is_retryable_status(response.status) || attempt >= policy.max_attempts) {
+      return response;
+    }
+    auto asked = response.header("retry-after");
+    auto wait = asked ? parse_retry_after(*asked, std::time(nullptr)) : std::nullopt;
+    auto delay = wait.value_or(backoff_delay(attempt, jitter(random)));
+    if (delay > policy.max_wait || !wait_within(deadline, delay)) {
+      trace_.note(1, host_of(request.url) + " answered HTTP " + std::to_string(response.status) +
+                         "; no time left to retry");
+      return response;
+    }
+    trace_.note(1, "retrying after HTTP " + std::to_string(response.status));
+  }
+}
+
+std::string host_of(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  std::size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  std::size_t at = authority.rfind('@');
+  return std::string(at == std::string_view::npos ? authority : authority.substr(at + 1));
+}
+
+std::string form_encode(std::string_view value) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string encoded;
+  encoded.reserve(value.size() * 3);
+  for (unsigned char c : value) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  return encoded;
+}
+
+bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait) {
+  // Keep a little of the budget for the retried request itself.
+  if (wait + std::chrono::milliseconds(250) >= deadline.remaining()) {
+    return false;
+  }
+  std::this_thread::sleep_for(wait);
+  return true;
+}
+
+} // namespace cps

@@ -1,0 +1,126 @@
+// HTTPS requests over libcurl: RAII handles, one deadline, verified TLS, no redirects, capped bodies.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "deadline.hpp"
+#include "retry.hpp"
+#include "trace.hpp"
+
+namespace cps {
+
+// libcurl's process-wide state, set up once in main.
+class CurlGlobal {
+public:
+  CurlGlobal();
+  ~CurlGlobal();
+  CurlGlobal(const CurlGlobal &) = delete;
+  CurlGlobal &operator=(const CurlGlobal &) = delete;
+};
+
+// A move-only owner of a curl_slist.
+class CurlHeaders {
+public:
+  CurlHeaders() = default;
+  CurlHeaders(const CurlHeaders &) = delete;
+  CurlHeaders &operator=(const CurlHeaders &) = delete;
+  CurlHeaders(CurlHeaders &&other) noexcept : list_(std::exchange(other.list_, nullptr)) {}
+  CurlHeaders &operator=(CurlHeaders &&other) noexcept;
+  ~CurlHeaders() { curl_slist_free_all(list_); }
+
+  void append(const std::string &header);
+  curl_slist *get() const { return list_; }
+
+private:
+  curl_slist *list_ = nullptr;
+};
+
+// A move-only owner of a CURL easy handle; set() checks every option.
+class CurlEasy {
+public:
+  CurlEasy();
+  CurlEasy(const CurlEasy &) = delete;
+  CurlEasy &operator=(const CurlEasy &) = delete;
+  CurlEasy(CurlEasy &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+  CurlEasy &operator=(CurlEasy &&other) noexcept;
+  ~CurlEasy() { curl_easy_cleanup(handle_); }
+
+  template <typename T>
+  void set(CURLoption option, T value) {
+    check_setopt(option, curl_easy_setopt(handle_, option, value));
+  }
+  CURL *get() const { return handle_; }
+
+private:
+  static void check_setopt(CURLoption option, CURLcode code);
+  CURL *handle_ = nullptr;
+};
+
+struct HttpRequest {
+  std::string method = "GET"; // GET or POST
+  std::string url;
+  std::vector<std::string> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers; // names in lower case
+
+  std::optional<std::string> header(std::string_view lower_case_name) const;
+  bool is_json() const;
+};
+
+struct HttpSettings {
+  std::string ca_file;            // extra CA bundle, trusted besides the system's
+  bool allow_plain_http = false;  // only for link-local or loopback identity endpoints
+  std::size_t max_body = 1 << 20; // a larger answer is refused
+};
+
+class HttpClient {
+public:
+  HttpClient(HttpSettings settings, Trace &trace);
+
+  // One attempt. Throws TransportError, TimeoutError or ApiFormatError (oversized answer).
+  HttpResponse send(const HttpRequest &request, const Deadline &deadline);
+
+  // Retries 429, 503 and 504 after Retry-After or a backoff, while the deadline allows.
+  HttpResponse send_with_retries(const HttpRequest &request, const Deadline &deadline,
+                                 const RetryPolicy &policy = {});
+
+  // How many requests went out (for -vv and tests).
+  int requests_sent() const { return requests_sent_; }
+
+private:
+  void configure(const HttpRequest &request, const CurlHeaders &headers, const Deadline &deadline);
+  void trace_request(const HttpRequest &request);
+  void trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed);
+
+  HttpSettings settings_;
+  Trace &trace_;
+  CurlEasy easy_;
+  std::array<char, CURL_ERROR_SIZE> error_{};
+  int requests_sent_ = 0;
+};
+
+// "https://host:port/path" -> "host:port", for messages.
+std::string host_of(std::string_view url);
+
+// application/x-www-form-urlencoded encoding of one value.
+std::string form_encode(std::string_view value);
+
+// Sleeps, but never past the deadline; returns false when the wait would not fit.
+bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait);
+
+} // namespace cps

@@ -1,0 +1,317 @@
+// The command line: the option table, --help text, and the Config it builds.
+#include "options.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <string>
+
+#include "errors.hpp"
+#include "version.hpp"
+
+namespace cps {
+namespace {
+
+struct OptionSpec {
+  char short_name; // '\0' when the option has only a long name
+  std::string_view long_name;
+  std::string_view argument; // empty for a flag
+  std::string_view help;     // lines separated by '\n'
+  void (*apply)(Config &config, std::string_view value);
+};
+
+std::string to_upper(std::string_view text) {
+  std::string upper(text);
+  for (char &c : upper) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return upper;
+}
+
+State parse_state(std::string_view text) {
+  std::string name = to_upper(text);
+  if (name == "OK" || name == "0") {
+    return State::Ok;
+  }
+  if (name == "WARNING" || name == "1") {
+    return State::Warning;
+  }
+  if (name == "CRITICAL" || name == "2") {
+    return State::Critical;
+  }
+  if (name == "UNKNOWN" || name == "3") {
+    return State::Unknown;
+  }
+  throw UsageError("invalid state '" + std::string(text) +
+                   "': use OK, WARNING, CRITICAL or UNKNOWN");
+}
+
+// "10", "2.5" or "10:UNKNOWN".
+void apply_timeout(Config &config, std::string_view value) {
+  std::size_t colon = value.find(':');
+  std::string seconds_text(value.substr(0, colon));
+  if (colon != std::string_view::npos) {
+    config.timeout_state = parse_state(value.substr(colon + 1));
+  }
+  char *end = nullptr;
+  double seconds = std::strtod(seconds_text.c_str(), &end);
+  if (seconds_text.empty() || end != seconds_text.c_str() + seconds_text.size() ||
+      !(seconds > 0 && seconds <= 3600)) {
+    throw UsageError("invalid timeout '" + std::string(value) +
+                     "': use seconds from 0 to 3600, optionally with :STATE");
+  }
+  config.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+std::string https_url(std::string_view value, std::string_view option) {
+  std::string url(value);
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  if (url.rfind("https://", 0) != 0 || url.size() <= 8 ||
+      url.find_first_of(" \t\r\n?#") != std::string::npos) {
+    throw UsageError(std::string(option) + " must be an https:// URL, got '" + std::string(value) +
+                     "'");
+  }
+  return url;
+}
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_';
+}
+
+// Tenant and client IDs end up in URLs and forms: allow GUIDs and domain names only.
+std::string identifier(std::string_view value, std::string_view what) {
+  bool valid = !value.empty() && value.size() <= 253 && value.front() != '.' &&
+               value.find("..") == std::string_view::npos;
+  for (char c : value) {
+    valid = valid && is_identifier_char(c);
+  }
+  if (!valid) {
+    throw UsageError("invalid " + std::string(what) + " '" + std::string(value) +
+                     "': use a GUID or a domain name");
+  }
+  return std::string(value);
+}
+
+const std::array<OptionSpec, 16> option_table{{
+    {'T', "tenant", "ID|DOMAIN",
+     "Tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com.\n"
+     "Default: environment AZURE_TENANT_ID.",
+     [](Config &c, std::string_view v) { c.tenant = identifier(v, "tenant"); }},
+    {'C', "client-id", "ID",
+     "Application (client) ID of the Entra app registration.\n"
+     "Default: environment AZURE_CLIENT_ID.",
+     [](Config &c, std::string_view v) { c.client_id = identifier(v, "client ID"); }},
+    {'\0', "client-secret-file", "FILE",
+     "Read the client secret from FILE (a regular file; a trailing newline\n"
+     "is ignored). Default: environment AZURE_CLIENT_SECRET. No option takes\n"
+     "the secret itself: command lines are visible to every local user.",
+     [](Config &c, std::string_view v) { c.client_secret_file = std::string(v); }},
+    {'w', "warning", "RANGE", "Warning range for the password-sync age. Default: 3d.",
+     [](Config &c, std::string_view v) { c.password_sync.warning = parse_range(v); }},
+    {'c', "critical", "RANGE", "Critical range for the password-sync age. Default: none.",
+     [](Config &c, std::string_view v) { c.password_sync.critical = parse_range(v); }},
+    {'\0', "dirsync-warning", "RANGE", "Warning range for the directory-sync age. Default: 3d.",
+     [](Config &c, std::string_view v) { c.dirsync.warning = parse_range(v); }},
+    {'\0', "dirsync-critical", "RANGE",
+     "Critical range for the directory-sync age. Default: none.",
+     [](Config &c, std::string_view v) { c.dirsync.critical = parse_range(v); }},
+    {'\0', "password-sync", "require|ignore",
+     "require: CRITICAL when password hash sync is switched off, WARNING when\n"
+     "it is stale. ignore: check directory sync only (tenants without password\n"
+     "hash sync). Default: require.",
+     [](Config &c, std::string_view v) {
+       if (v == "require") {
+         c.password_sync_mode = PasswordSyncMode::Require;
+       } else if (v == "ignore") {
+         c.password_sync_mode = PasswordSyncMode::Ignore;
+       } else {
+         throw UsageError("invalid --password-sync '" + std::string(v) +
+                          "': use require or ignore");
+       }
+     }},
+    {'t', "timeout", "SECONDS[:STATE]",
+     "One deadline for the whole check, and the state to report when it\n"
+     "passes. Default: 10:CRITICAL.",
+     apply_timeout},
+    {'\0', "authority-host", "URL",
+     "Microsoft Entra token host. Default: environment AZURE_AUTHORITY_HOST,\n"
+     "else https://login.microsoftonline.com.",
+     [](Config &c, std::string_view v) { c.authority_host = https_url(v, "--authority-host"); }},
+    {'\0', "graph-endpoint", "URL", "Microsoft Graph endpoint. Default: https://graph.microsoft.com.",
+     [](Config &c, std::string_view v) { c.graph_endpoint = https_url(v, "--graph-endpoint"); }},
+    {'\0', "ca-file", "FILE",
+     "Trust the CA certificates in FILE as well as the system's (for\n"
+     "TLS-inspecting proxies). Certificates are always verified.",
+     [](Config &c, std::string_view v) { c.ca_file = std::string(v); }},
+    {'\0', "no-token-cache", "", "Accepted; reserved for the token cache.",
+     [](Config &c, std::string_view) { c.token_cache = false; }},
+    {'v', "verbose", "",
+     "More detail; repeat up to three times (-vvv shows the HTTP exchange).\n"
+     "Secrets and tokens are never shown.",
+     [](Config &c, std::string_view) { ++c.verbosity; }},
+    {'h', "help", "", "Show this help and exit.",
+     [](Config &c, std::string_view) { c.action = Action::Help; }},
+    {'V', "version", "", "Show the version and exit.",
+     [](Config &c, std::string_view) { c.action = Action::Version; }},
+}};
+
+const OptionSpec *find_long(std::string_view name) {
+  for (const OptionSpec &spec : option_table) {
+    if (spec.long_name == name) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+const OptionSpec *find_short(char name) {
+  for (const OptionSpec &spec : option_table) {
+    if (spec.short_name != '\0' && spec.short_name == name) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+class ArgumentReader {
+public:
+  explicit ArgumentReader(const std::vector<std::string> &args) : args_(args) {}
+  bool done() const { return index_ >= args_.size(); }
+  const std::string &next() { return args_[index_++]; }
+  std::string value_for(std::string_view option) {
+    if (done()) {
+      throw UsageError("option " + std::string(option) + " needs a value");
+    }
+    return next();
+  }
+
+private:
+  const std::vector<std::string> &args_;
+  std::size_t index_ = 0;
+};
+
+void parse_long(Config &config, std::string_view arg, ArgumentReader &reader) {
+  std::string_view body = arg.substr(2);
+  std::size_t equals = body.find('=');
+  std::string_view name = body.substr(0, equals);
+  const OptionSpec *spec = find_long(name);
+  if (spec == nullptr) {
+    throw UsageError("unknown option '--" + std::string(name) + "'");
+  }
+  if (spec->argument.empty()) {
+    if (equals != std::string_view::npos) {
+      throw UsageError("option --" + std::string(name) + " takes no value");
+    }
+    spec->apply(config, {});
+  } else if (equals != std::string_view::npos) {
+    spec->apply(config, body.substr(equals + 1));
+  } else {
+    spec->apply(config, reader.value_for("--" + std::string(name)));
+  }
+}
+
+void parse_short_cluster(Config &config, std::string_view arg, ArgumentReader &reader) {
+  for (std::size_t i = 1; i < arg.size(); ++i) {
+    const OptionSpec *spec = find_short(arg[i]);
+    if (spec == nullptr) {
+      throw UsageError("unknown option '-" + std::string(1, arg[i]) + "'");
+    }
+    if (spec->argument.empty()) {
+      spec->apply(config, {});
+      continue;
+    }
+    std::string_view attached = arg.substr(i + 1);
+    spec->apply(config, attached.empty() ? std::string_view(reader.value_for(arg.substr(0, i + 1)))
+                                         : attached);
+    return;
+  }
+}
+
+// Environment values are defaults that the command line overrides.
+void apply_environment(Config &config, const Environment &env) {
+  config.tenant = env("AZURE_TENANT_ID").value_or("");
+  config.client_id = env("AZURE_CLIENT_ID").value_or("");
+  if (auto authority = env("AZURE_AUTHORITY_HOST"); authority && !authority->empty()) {
+    config.authority_host = *authority;
+  }
+}
+
+void validate(Config &config) {
+  if (config.tenant.empty()) {
+    throw UsageError("no tenant: use -T/--tenant or set AZURE_TENANT_ID");
+  }
+  if (config.client_id.empty()) {
+    throw UsageError("no client ID: use -C/--client-id or set AZURE_CLIENT_ID");
+  }
+  config.tenant = identifier(config.tenant, "tenant");
+  config.client_id = identifier(config.client_id, "client ID");
+  config.authority_host = https_url(config.authority_host, "the authority host");
+}
+
+} // namespace
+
+Environment process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char *value = std::getenv(std::string(name).c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  };
+}
+
+Config parse_options(const std::vector<std::string> &args, const Environment &env) {
+  Config config;
+  apply_environment(config, env);
+  ArgumentReader reader(args);
+  while (!reader.done()) {
+    const std::string &arg = reader.next();
+    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      parse_long(config, arg, reader);
+    } else if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
+      parse_short_cluster(config, arg, reader);
+    } else {
+      throw UsageError("unexpected argument '" + arg + "'");
+    }
+  }
+  if (config.action != Action::Check) {
+    return config;
+  }
+  validate(config);
+  return config;
+}
+
+std::string version_text() {
+  return "check_password_sync " CHECK_PASSWORD_SYNC_VERSION "\n";
+}
+
+std::string help_text() {
+  std::string text = version_text();
+  text += "Checks that a Microsoft 365 tenant's directory sync and password hash sync\n"
+          "are enabled and recent, using Microsoft Graph.\n\n"
+          "Usage: check_password_sync -T TENANT -C CLIENT_ID [options]\n\nOptions:\n";
+  for (const OptionSpec &spec : option_table) {
+    text += spec.short_name ? std::string(" -") + spec.short_name + ", " : std::string("     ");
+    text += "--" + std::string(spec.long_name);
+    if (!spec.argument.empty()) {
+      text += "=" + std::string(spec.argument);
+    }
+    text += "\n";
+    std::string_view help = spec.help;
+    while (!help.empty()) {
+      std::size_t newline = help.find('\n');
+      text += "    " + std::string(help.substr(0, newline)) + "\n";
+      help = newline == std::string_view::npos ? std::string_view() : help.substr(newline + 1);
+    }
+  }
+  text += "\nRANGE is a Monitoring Plugins range (10, 10:, ~:10, 10:20, @10:20; endpoints\n"
+          "inclusive) whose numbers are seconds or durations: 90, 45m, 36h, 3d, 1w, 3d12h.\n"
+          "An age outside the warning range is WARNING, outside the critical range\n"
+          "CRITICAL; -w 3d warns when the last sync is more than three days old.\n\n"
+          "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and\n"
+          "--version). See check_password_sync(1).\n";
+  return text;
+}
+
+} // namespace cps

@@ -1,0 +1,24 @@
+// Renders a CheckResult as Nagios/Icinga plugin output: line 1 with perfdata, then detail lines.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "result.hpp"
+
+namespace cps {
+
+constexpr std::size_t max_output_bytes = 4096;
+
+// Valid UTF-8 with no control characters and no '|': invalid bytes become '?', controls and '|'
+// become spaces or '/'.
+std::string sanitize_text(std::string_view text);
+
+// "password_sync_age=1860s;259200;;0".
+std::string format_perfdata(const PerfValue &value);
+
+// The whole output, newline-terminated and at most max_output_bytes long.
+std::string render(const CheckResult &result);
+
+} // namespace cps

@@ -1,0 +1,81 @@
+// Secrets in memory and reading the client secret.
+#include "secret.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "errors.hpp"
+#include "fd.hpp"
+
+namespace cps {
+
+Secret::Secret(Secret &&other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
+
+Secret &Secret::operator=(Secret &&other) noexcept {
+  if (this != &other) {
+    wipe();
+    value_ = std::move(other.value_);
+    other.wipe();
+  }
+  return *this;
+}
+
+Secret::~Secret() { wipe(); }
+
+void Secret::wipe() noexcept {
+  volatile char *bytes = value_.data();
+  for (std::size_t i = 0; i < value_.size(); ++i) {
+    bytes[i] = 0;
+  }
+  value_.clear();
+}
+
+Secret read_secret_file(const std::string &path, std::string_view what) {
+  constexpr off_t max_size = 64 * 1024;
+  std::string name = std::string(what) + " file '" + path + "'";
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) {
+    throw ConfigError("cannot open " + name + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    throw ConfigError(name + " is not a regular file");
+  }
+  if (info.st_size > max_size) {
+    throw ConfigError(name + " is larger than 64 KiB");
+  }
+  std::string content(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t filled = 0;
+  while (filled < content.size()) {
+    ssize_t got = ::read(fd.get(), content.data() + filled, content.size() - filled);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      Secret discard(std::move(content));
+      throw ConfigError("cannot read " + name);
+    }
+    filled += static_cast<std::size_t>(got);
+  }
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
+    content.pop_back();
+  }
+  if (content.empty()) {
+    throw ConfigError(name + " is empty");
+  }
+  return Secret(std::move(content));
+}
+
+Secret load_client_secret(const Config &config, const Environment &env) {
+  if (!config.client_secret_file.empty()) {
+    return read_secret_file(config.client_secret_file, "client secret");
+  }
+  if (auto value = env("AZURE_CLIENT_SECRET"); value && !value->empty()) {
+    return Secret(std::move(*value));
+  }
+  throw ConfigError("no client secret: use --client-secret-file FILE or set AZURE_CLIENT_SECRET");
+}
+
+} // namespace cps

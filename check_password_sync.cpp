@@ -1,13 +1,14 @@
 // check_password_sync: a Nagios/Icinga plugin for Entra directory sync and password hash sync.
-#include <string>
-#include <vector>
-
 #include "lib/check.hpp"
 #include "lib/errors.hpp"
 #include "lib/hardening.hpp"
 #include "lib/http.hpp"
 #include "lib/options.hpp"
 #include "lib/output.hpp"
+#include "lib/watchdog.hpp"
+
+#include <string>
+#include <vector>
 
 int main(int argc, char **argv) {
   cps::harden_process();
@@ -24,6 +25,8 @@ int main(int argc, char **argv) {
     }
     timeout_state = config.timeout_state;
     trace = cps::Trace(config.verbosity);
+    cps::Watchdog watchdog(config.timeout + cps::watchdog_grace,
+                           cps::watchdog_message(config.timeout, timeout_state), timeout_state);
     cps::CurlGlobal curl;
     result = cps::run_check(config, env, trace, cps::system_wall_clock());
   } catch (...) {

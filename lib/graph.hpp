@@ -1,15 +1,15 @@
 // Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
 #pragma once
 
-#include <rapidjson/document.h>
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "deadline.hpp"
 #include "http.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <rapidjson/document.h>
+#include <string>
+#include <string_view>
 
 namespace cps {
 
@@ -35,6 +35,15 @@ struct FeatureReading {
   std::string note;
 };
 
+// What the $batch answers said so far, and the throttling of the latest round.
+struct BatchState {
+  std::optional<OrganizationSync> organization;
+  std::optional<FeatureReading> features;
+  std::optional<std::chrono::milliseconds> throttle_wait; // the longest Retry-After this round
+  bool throttled = false;
+  long organization_throttle_status = 0;
+};
+
 // The body of the $batch request.
 std::string batch_request_body(bool organization, bool features);
 
@@ -44,6 +53,10 @@ OrganizationSync parse_organization(const rapidjson::Value &body, std::string_vi
 
 // The body of a 200 answer to GET /directory/onPremisesSynchronization.
 FeatureReading parse_sync_features(const rapidjson::Value &body, std::string_view source);
+
+// Reads one $batch answer (status, content type, JSON, sub-responses matched by id) into state.
+// Throws GraphError, ServiceError or ApiFormatError.
+void read_batch_answer(const HttpResponse &response, const std::string &source, BatchState &state);
 
 // Asks Graph with one $batch (more only when a sub-request is throttled). Throws GraphError,
 // ServiceError, ApiFormatError, TransportError or TimeoutError.

@@ -90,3 +90,60 @@ format:
 
 clean:
 	rm -rf build $(PLUGIN)
+
+# --- Hostile input and hostile networks -----------------------------------------------------
+# libFuzzer targets: tests/fuzz/fuzz_<name>.cpp with seeds in tests/fuzz/corpus/<name>/. Adding a
+# target is adding its name here.
+FUZZ_TARGETS = graph_json token_response timestamp duration range retry_after output redact
+FUZZ_SECONDS ?= 60
+FUZZ_CXX     ?= clang++-14
+FUZZ_FLAGS    = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer -fsanitize-ignorelist=tests/fuzz/ubsan.ignorelist
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.cpp=build/fuzz/%.o)
+DEB_PACKAGES_FUZZ = clang-14 libclang-rt-14-dev
+DEB_PACKAGES_VALGRIND = valgrind
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+
+# Stages .ci/run runs after `make check`.
+CI_STAGES = fuzz-ci
+
+.PRECIOUS: build/fuzz/%.o
+.PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci integration-san valgrind
+
+deps-fuzz:
+	@tests/tools/deps.sh $(DEB_PACKAGES_FUZZ)
+
+deps-valgrind:
+	@tests/tools/deps.sh $(DEB_PACKAGES_VALGRIND)
+
+build/fuzz/%.o: %.cpp $(wildcard lib/*.hpp) tests/fuzz/fuzz_support.hpp tests/fuzz/ubsan.ignorelist
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(PROJECT_CXXFLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CXX) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+# Each target for FUZZ_SECONDS; prints corpus size and executions per target, then
+# "fuzz: N passed, N failed".
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@tests/tools/run_stage.sh fuzz python3 tests/fuzz/run.py --seconds $(FUZZ_SECONDS) \
+	  $(FUZZ_TARGETS)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+build/san/$(PLUGIN): build/san/check_password_sync.o $(LIB_SRCS:%.cpp=build/san/%.o)
+	$(CXX) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The integration suite against the plugin built with ASan+UBSan (leak checking on).
+integration-san: build/san/$(PLUGIN)
+	@$(SAN_ENV) tests/tools/run_stage.sh integration-asan-ubsan python3 \
+	  tests/integration/test_plugin.py --binary build/san/$(PLUGIN)
+
+# The integration suite with every plugin run under valgrind memcheck.
+valgrind: deps-valgrind $(PLUGIN)
+	@tests/tools/run_stage.sh integration-valgrind python3 tests/integration/test_plugin.py \
+	  --binary ./$(PLUGIN) --wrapper "$(VALGRIND)"

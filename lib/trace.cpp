@@ -7,6 +7,7 @@ namespace cps {
 namespace {
 
 constexpr std::string_view redacted = "[redacted]";
+constexpr std::string_view withheld = "[line withheld: it would show a secret]";
 
 void replace_all(std::string &text, std::string_view needle) {
   if (needle.empty()) {
@@ -104,6 +105,13 @@ std::string Trace::redact(std::string_view text) const {
     redact_json_field(result, field);
   }
   redact_authorization_header(result);
+  // A replacement can join with its neighbours into a protected value again (a secret starting
+  // with "]" after "[redacted]"); rather than show it, withhold the whole text.
+  for (const std::string &value : protected_) {
+    if (result.find(value) != std::string::npos) {
+      return std::string(withheld);
+    }
+  }
   return result;
 }
 

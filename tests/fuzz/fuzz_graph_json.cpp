@@ -1,0 +1,56 @@
+// Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization and
+// onPremisesSynchronization bodies, through lib/json's iterative parser.
+#include "lib/errors.hpp"
+#include "lib/graph.hpp"
+#include "lib/json.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace {
+
+void read_as_batch_answer(const std::string &body) {
+  cps::HttpResponse response;
+  response.status = 200;
+  response.content_type = "application/json;odata.metadata=minimal;charset=utf-8";
+  response.body = body;
+  cps::BatchState state;
+  try {
+    cps::read_batch_answer(response, "graph.example", state);
+    cps::fuzz::require(state.throttled || (state.organization && state.features),
+                       "a batch answer read without error has both results or is throttled");
+  } catch (const cps::ApiFormatError &) {
+  } catch (const cps::GraphError &) {
+  } catch (const cps::ServiceError &) {
+  }
+}
+
+void read_as_entities(const std::string &body) {
+  rapidjson::Document document;
+  try {
+    document = cps::parse_json(body, "graph.example");
+  } catch (const cps::ApiFormatError &) {
+    return;
+  }
+  try {
+    cps::OrganizationSync sync = cps::parse_organization(document, "graph.example");
+    (void)sync;
+  } catch (const cps::ApiFormatError &) {
+  }
+  try {
+    cps::FeatureReading reading = cps::parse_sync_features(document, "graph.example");
+    (void)reading;
+  } catch (const cps::ApiFormatError &) {
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+  std::string body(reinterpret_cast<const char *>(data), size);
+  read_as_batch_answer(body);
+  read_as_entities(body);
+  return 0;
+}

@@ -106,7 +106,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
-# Stages .ci/run runs after `make check`.
+# Extra stages that .ci/run runs after `make check` (each records its counts in build/results).
 CI_STAGES = fuzz-ci
 
 .PRECIOUS: build/fuzz/%.o

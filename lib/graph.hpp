@@ -1,15 +1,16 @@
 // Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
 #pragma once
 
-#include "deadline.hpp"
-#include "http.hpp"
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <rapidjson/document.h>
 #include <string>
 #include <string_view>
+
+#include "deadline.hpp"
+#include "http.hpp"
 
 namespace cps {
 

@@ -1,9 +1,6 @@
 // The last-resort alarm past -t: async-signal-safe, prepared before it is armed.
 #include "watchdog.hpp"
 
-#include "output.hpp"
-#include "result.hpp"
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -11,6 +8,9 @@
 #include <stdexcept>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include "output.hpp"
+#include "result.hpp"
 
 namespace cps {
 namespace {

@@ -1,11 +1,12 @@
 // The watchdog: its prepared message, and a real alarm in a child process.
-#include "lib/watchdog.hpp"
+#include <doctest/doctest.h>
 
 #include <chrono>
-#include <doctest/doctest.h>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "lib/watchdog.hpp"
 
 using namespace cps;
 using namespace std::chrono_literals;

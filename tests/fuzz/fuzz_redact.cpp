@@ -1,13 +1,14 @@
 // Fuzzes trace redaction: a value registered with Trace::protect never survives redact(), and
 // the form and JSON secret fields are emptied.
-#include "lib/trace.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <fuzzer/FuzzedDataProvider.h>
 #include <string>
 #include <vector>
+
+#include "lib/trace.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
 

@@ -5,6 +5,7 @@
 
 #include "errors.hpp"
 #include "json.hpp"
+#include "output.hpp"
 
 namespace cps {
 namespace {
@@ -24,7 +25,8 @@ std::string first_line_of_description(std::string description) {
   if (description.size() > max_description) {
     description = description.substr(0, max_description) + "...";
   }
-  return description;
+  // Server text: an embedded NUL would end the exception's message early, so clean it here.
+  return sanitize_text(description);
 }
 
 std::string first_error_code(const rapidjson::Value &body) {
@@ -45,7 +47,8 @@ std::string first_error_code(const rapidjson::Value &body) {
   std::string code = first_error_code(body);
   std::string description = first_line_of_description(
       string_member(body, "error_description").value_or("no description"));
-  std::string cause = code.empty() ? *error : code + " (" + *error + ")";
+  std::string cause = code.empty() ? sanitize_text(error->substr(0, 80))
+                                   : code + " (" + sanitize_text(error->substr(0, 80)) + ")";
   throw AuthError("token request rejected: " + cause + ": " + description);
 }
 

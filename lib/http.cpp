@@ -126,6 +126,19 @@ bool is_tls_error(CURLcode code) {
   }
 }
 
+// The connection was up, and broke during the exchange (cut short, reset, closed unanswered).
+bool is_broken_connection(CURLcode code) {
+  return code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
+         code == CURLE_GOT_NOTHING;
+}
+
+std::string transport_failure_prefix(CURLcode code) {
+  if (is_tls_error(code)) {
+    return "TLS failure with ";
+  }
+  return is_broken_connection(code) ? "lost the connection to " : "cannot reach ";
+}
+
 std::string excerpt(std::string_view text) {
   if (text.size() <= trace_excerpt) {
     return std::string(text);
@@ -305,8 +318,7 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   }
   if (code != CURLE_OK) {
     trace_.note(2, "< " + reason);
-    throw TransportError((is_tls_error(code) ? "TLS failure with " : "cannot reach ") + host +
-                         ": " + reason);
+    throw TransportError(transport_failure_prefix(code) + host + ": " + reason);
   }
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status);
   char *content_type = nullptr;

@@ -3,9 +3,42 @@
 
 #include <rapidjson/error/en.h>
 
+#include <unordered_set>
+#include <vector>
+
 #include "errors.hpp"
 
 namespace cps {
+
+namespace {
+
+// The first member name that appears twice in one object, anywhere in the document. Walks with
+// an explicit stack: server input decides the depth.
+std::optional<std::string> duplicate_member(const rapidjson::Value &root) {
+  std::vector<const rapidjson::Value *> pending{&root};
+  std::unordered_set<std::string_view> names;
+  while (!pending.empty()) {
+    const rapidjson::Value *value = pending.back();
+    pending.pop_back();
+    if (value->IsArray()) {
+      for (const rapidjson::Value &element : value->GetArray()) {
+        pending.push_back(&element);
+      }
+    } else if (value->IsObject()) {
+      names.clear();
+      for (const auto &member : value->GetObject()) {
+        std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (!names.insert(name).second) {
+          return std::string(name);
+        }
+        pending.push_back(&member.value);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
 
 rapidjson::Document parse_json(std::string_view body, std::string_view source) {
   rapidjson::Document document;
@@ -14,6 +47,11 @@ rapidjson::Document parse_json(std::string_view body, std::string_view source) {
     throw ApiFormatError("unexpected answer from " + std::string(source) + ": invalid JSON (" +
                          rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
                          std::to_string(document.GetErrorOffset()) + ")");
+  }
+  // Parsers disagree on which of two equal names counts; an answer that says both is refused.
+  if (auto name = duplicate_member(document)) {
+    throw ApiFormatError("unexpected answer from " + std::string(source) +
+                         ": a JSON object names '" + name->substr(0, 80) + "' twice");
   }
   return document;
 }

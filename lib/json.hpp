@@ -9,7 +9,8 @@
 
 namespace cps {
 
-// Parses body or throws ApiFormatError naming source ("login.microsoftonline.com").
+// Parses body or throws ApiFormatError naming source ("login.microsoftonline.com"). An object
+// that names a member twice is refused too.
 rapidjson::Document parse_json(std::string_view body, std::string_view source);
 
 // The member's value if it is an object member of that type; nullopt when absent or of another type.

@@ -40,6 +40,8 @@ TESTS = os.path.dirname(HERE)
 ROOT = os.path.dirname(TESTS)
 SIMULATOR = os.path.join(TESTS, "sim", "simulator.py")
 MAKE_CERTS = os.path.join(TESTS, "tools", "make_certs.sh")
+HANG_PERFORM_SRC = os.path.join(TESTS, "fault", "hang_perform.c")
+SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -126,6 +128,41 @@ class Simulator:
         self.log.close()
 
 
+class Blackhole:
+    """A TCP port on 127.0.0.1 that accepts connections and never says anything (not even the
+    TLS handshake), holding them open until stopped."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.url = "https://127.0.0.1:%d" % self.port
+        self.held = []
+        self.accepted = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.accepted += 1
+            self.held.append(conn)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(2)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
 # --- running the plugin ------------------------------------------------------------------------
 
 class Result:
@@ -200,6 +237,10 @@ class Context:
                                         os.path.join(pki, cert + ".key"), self.secret_file,
                                         self.ca)
         self.sim = self.sims["main"]
+        self.blackhole = Blackhole()
+        self.hang_lib = os.path.join(self.dir, "hang_perform.so")
+        subprocess.run(["cc", "-shared", "-fPIC", "-o", self.hang_lib, HANG_PERFORM_SRC],
+                       check=True)
         # A port on 127.0.0.1 that nothing listens on.
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
@@ -209,6 +250,8 @@ class Context:
     def teardown(self):
         for sim in self.sims.values():
             sim.stop()
+        if getattr(self, "blackhole", None):
+            self.blackhole.stop()
         if self.args.keep:
             print("kept %s" % self.dir)
         else:
@@ -251,6 +294,9 @@ class Context:
         argv += list(extra)
         e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
              "LANG": "C.UTF-8", "TZ": "Europe/Berlin"}
+        for name in SANITIZER_OPTIONS:  # `make integration-san` sets them for the plugin
+            if name in os.environ:
+                e[name] = os.environ[name]
         if secret == "env":
             e["AZURE_CLIENT_SECRET"] = self.secret
         elif secret == "file":
@@ -690,21 +736,22 @@ def _(ctx):
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
 
-def tls_test(name, sim_name, use_ca=True):
+def tls_test(name, sim_name, reason, use_ca=True):
     def fn(ctx):
         sim = ctx.sims[sim_name]
         tenant = ctx.unique("ok")
         res = ctx.run(tenant, sim=sim, ca=use_ca)
-        expect(res, "CRITICAL", "127.0.0.1:%d" % sim.port)
+        expect(res, "CRITICAL", "TLS failure with 127.0.0.1:%d" % sim.port, reason)
         # The handshake must fail before any HTTP request (and so the secret) is sent.
         expect_counts(ctx, tenant, res, sim=sim, token=0, requests=0)
     TESTS.append((name, fn))
 
 
-tls_test("tls-unknown-ca-no-ca-file", "main", use_ca=False)
-tls_test("tls-self-signed-unknown-ca", "unknownca")
-tls_test("tls-wrong-host", "wronghost")
-tls_test("tls-expired", "expired")
+tls_test("tls-unknown-ca-no-ca-file", "main", "unable to get local issuer certificate",
+         use_ca=False)
+tls_test("tls-self-signed-unknown-ca", "unknownca", "self-signed certificate")
+tls_test("tls-wrong-host", "wronghost", "no alternative certificate subject name matches")
+tls_test("tls-expired", "expired", "certificate has expired")
 
 
 # usage errors: UNKNOWN, and nothing is sent
@@ -751,6 +798,147 @@ def _(ctx):
     res = ctx.run(tenant, "--client-secret=" + ctx.secret, secret=None)
     expect(res, "UNKNOWN")
     expect_counts(ctx, tenant, res, requests=0)
+
+
+# retry policy: 429, 503 and 504 (whole or inside the batch) are retried within the deadline;
+# other 4xx never, other 5xx never
+
+def retry_test(name, scenario, state, *substrings, gap=None, only=None, **counts):
+    """Run `scenario`; assert the state and the simulator's request counts; with gap, the
+    second $batch (or token request) came at least `gap` seconds after the first; with only,
+    the second $batch carried only that sub-request."""
+    def fn(ctx):
+        tenant = ctx.unique(scenario)
+        res = ctx.run(tenant)
+        expect(res, state, *substrings)
+        expect_counts(ctx, tenant, res, **counts)
+        log = ctx.sim.log_of(tenant)
+        kind = "token" if counts.get("token", 1) > 1 else "batch"
+        times = [e["time"] for e in log if e["kind"] == kind]
+        if gap is not None and times[1] - times[0] < gap:
+            fail("retried after %.3fs, expected at least %.1fs%s"
+                 % (times[1] - times[0], gap, res.describe()))
+        if only is not None:
+            batches = [e for e in log if e["kind"] == "batch"]
+            url = {"org": ORG_URL, "sync": SYNC_URL}[only]
+            if batches[1].get("urls") != [url]:
+                fail("the retry should carry only %s, got %r%s" % (only, batches[1], res.describe()))
+    TESTS.append((name, fn))
+
+
+retry_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, gap=0.09,
+           token=1, batch=2)
+retry_test("retry-graph-429-http-date", "graph-429-date-then-ok", "OK", OK_SUMMARY, gap=0.9,
+           token=1, batch=2)
+retry_test("retry-graph-429-capped-attempts", "graph-429-forever", "UNKNOWN", "429",
+           token=1, batch=3)
+retry_test("retry-graph-400-never", "graph-400", "UNKNOWN", "HTTP 400", token=1, batch=1)
+retry_test("retry-graph-401-never", "graph-401", "UNKNOWN", "InvalidAuthenticationToken",
+           token=1, batch=1)
+retry_test("retry-graph-500-never", "graph-500", "CRITICAL", "answered HTTP 500", token=1, batch=1)
+retry_test("retry-batch-503-sub", "batch-503-then-ok", "OK", OK_SUMMARY, gap=0.1, only="org",
+           token=1, batch=2)
+retry_test("retry-batch-504-sub", "batch-504-then-ok", "OK", OK_SUMMARY, gap=0.09, only="sync",
+           token=1, batch=2)
+retry_test("retry-batch-unreadable-retry-after", "batch-retry-after-huge", "OK", OK_SUMMARY,
+           only="org", token=1, batch=2)
+retry_test("retry-token-503", "token-503-then-ok", "OK", OK_SUMMARY, gap=0.1, token=2, batch=1)
+retry_test("retry-token-429", "token-429-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+retry_test("retry-token-504", "token-504-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+retry_test("retry-token-500-never", "token-500", "CRITICAL", "answered HTTP 500", token=1, batch=0)
+retry_test("retry-token-401-never", "aadsts-7000215", "UNKNOWN", "AADSTS7000215", token=1,
+           batch=0)
+retry_test("retry-token-400-never", "aadsts-90002", "UNKNOWN", "AADSTS90002", token=1, batch=0)
+
+
+# hostile servers: every one ends in the right state within -t plus 1 s (the property)
+
+def hostile_test(name, scenario, state, *substrings, t=None, absent=(), **counts):
+    def fn(ctx):
+        tenant = ctx.unique(scenario)
+        extra = ("-t", t) if t else ()
+        res = ctx.run(tenant, *extra, timeout=float(t.split(":")[0]) if t else DEFAULT_TIMEOUT)
+        expect(res, state, *substrings, absent=absent)
+        if counts:
+            expect_counts(ctx, tenant, res, **counts)
+    TESTS.append((name, fn))
+
+
+TIMED_OUT_2S = "timed out after 2s"
+LOST = "lost the connection to 127.0.0.1:"
+hostile_test("hostile-trickle-token", "hostile-trickle-token", "CRITICAL", TIMED_OUT_2S, t="2",
+             batch=0)
+hostile_test("hostile-trickle-batch", "hostile-trickle-batch", "CRITICAL", TIMED_OUT_2S, t="2")
+hostile_test("hostile-trickle-batch-timeout-state", "hostile-trickle-batch", "WARNING",
+             TIMED_OUT_2S, t="2:WARNING")
+hostile_test("hostile-cut-short", "hostile-cut-short", "CRITICAL", LOST, batch=1)
+hostile_test("hostile-token-cut-short", "hostile-token-cut-short", "CRITICAL", LOST, batch=0)
+hostile_test("hostile-longer-than-content-length", "hostile-short-length", "UNKNOWN",
+             "unexpected answer from 127.0.0.1:", "invalid JSON")
+hostile_test("hostile-smuggled-answer-ignored", "hostile-smuggle", "OK", OK_SUMMARY,
+             absent=("disabled",), token=1, batch=1)
+hostile_test("hostile-gzip-bomb", "hostile-gzip-bomb", "UNKNOWN", "larger than 1024 KiB", batch=1)
+hostile_test("hostile-gzip-ok", "hostile-gzip-ok", "OK", OK_SUMMARY)
+hostile_test("hostile-chunked-endless", "hostile-chunked-endless", "CRITICAL", TIMED_OUT_2S,
+             t="2")
+hostile_test("hostile-chunked-unterminated", "hostile-chunked-unterminated", "CRITICAL", LOST)
+hostile_test("hostile-deep-nesting", "hostile-deep-nesting", "OK", OK_SUMMARY)
+hostile_test("hostile-deep-nesting-unclosed", "hostile-deep-nesting-unclosed", "UNKNOWN",
+             "invalid JSON")
+hostile_test("hostile-duplicate-keys", "hostile-duplicate-keys", "UNKNOWN",
+             "names 'onPremisesSyncEnabled' twice")
+hostile_test("hostile-duplicate-ids", "hostile-duplicate-ids", "UNKNOWN", "holds 'org' twice")
+hostile_test("hostile-status-overflow", "hostile-status-overflow", "UNKNOWN",
+             "unexpected answer from", "without id or status")
+hostile_test("hostile-number-too-big", "hostile-number-too-big", "UNKNOWN", "invalid JSON")
+hostile_test("hostile-token-expires-huge", "hostile-token-expires-huge", "UNKNOWN",
+             "unexpected answer from", batch=0)
+hostile_test("hostile-token-error-bytes", "hostile-token-error-bytes", "UNKNOWN",
+             "token request rejected: AADSTS7000215 (invalid_client): Bad", "red",
+             absent=("Trace ID",))
+hostile_test("hostile-graph-error-bytes", "hostile-graph-error-bytes", "UNKNOWN",
+             "Organization.Read.All", "Authorization_RequestDenied")
+hostile_test("hostile-token-empty-200", "hostile-token-empty-200", "UNKNOWN",
+             "unexpected answer from", batch=0)
+hostile_test("hostile-batch-empty-200", "hostile-batch-empty-200", "UNKNOWN",
+             "unexpected answer from")
+hostile_test("hostile-portal-json-lookalike", "hostile-portal-json-lookalike", "UNKNOWN",
+             "text/html", batch=0)
+hostile_test("hostile-silent-token", "hostile-silent-token", "CRITICAL", TIMED_OUT_2S, t="2",
+             batch=0)
+hostile_test("hostile-silent-batch", "hostile-silent-batch", "UNKNOWN", TIMED_OUT_2S,
+             t="2:UNKNOWN")
+hostile_test("hostile-reset-token", "hostile-reset-token", "CRITICAL", LOST, batch=0)
+hostile_test("hostile-reset-batch", "hostile-reset-batch", "CRITICAL", LOST)
+
+
+@test("hostile-accepts-never-answers")
+def _(ctx):
+    """A TCP peer that accepts and never starts TLS: the -t state after -t, nothing sent."""
+    before = ctx.blackhole.accepted
+    res = ctx.run("ok", "-t", "2", authority=ctx.blackhole.url, timeout=2)
+    expect(res, "CRITICAL", TIMED_OUT_2S)
+    if ctx.blackhole.accepted <= before:
+        fail("the plugin never connected to the silent peer%s" % res.describe())
+
+
+def watchdog_test(name, timeout_arg, state):
+    def fn(ctx):
+        """libcurl itself never returns (LD_PRELOAD fault): the watchdog answers past -t."""
+        env = {"LD_PRELOAD": ctx.hang_lib}
+        if "ASAN_OPTIONS" in os.environ:  # the fault library may come before the ASan runtime
+            env["ASAN_OPTIONS"] = os.environ["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, "-t", timeout_arg, env=env, timeout=float(timeout_arg.split(":")[0]))
+        expect(res, state, "timed out after %ss" % timeout_arg.split(":")[0], "watchdog")
+        if len(res.lines) != 2 or res.lines[1] != "":
+            fail("the watchdog writes exactly one line%s" % res.describe())
+        expect_counts(ctx, tenant, res, requests=0)
+    TESTS.append((name, fn))
+
+
+watchdog_test("watchdog-libcurl-hangs", "2", "CRITICAL")
+watchdog_test("watchdog-libcurl-hangs-timeout-state", "1.5:UNKNOWN", "UNKNOWN")
 
 
 # --- runner ----------------------------------------------------------------------------------

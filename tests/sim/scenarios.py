@@ -13,6 +13,8 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
           AadError(...)      an AADSTS error in Microsoft's shape
           Reply(...)         a literal answer (status, headers, body)
           a dict with "delay": N  wait N seconds, then answer normally
+          a dict with "delivery": D  a normal token, its bytes written by delivery D
+          a list of the above: one per token request of the tenant (the last repeats)
           Any Reply or AadError may carry `delay` and `delivery` (see below).
   org     the `organization` entity (dict, values may be Ago(...) or ABSENT), or a Sub(...)
           sub-response (error, odd body)
@@ -24,13 +26,22 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
             {"whole": Reply(...)}       replace the whole $batch answer
             {"org": Sub(...)}           replace one sub-response ("org" or "sync")
             {"delay": N}                wait N seconds, then answer the step normally
+            {"delivery": D}             answer normally, written by delivery D
   note    one line for the catalogue (tests/README.md)
 
-`delivery` names how the bytes of an answer are written (simulator.DELIVERIES). Today there
-is only "normal" (one sendall of headers and body); hostile servers (trickling bytes, cut
-bodies, never answering, resets, gzip bombs, chunked without end) are added as deliveries
-plus scenarios that use them, without touching the request handling.
+`delivery` names how the bytes of an answer are written (simulator.DELIVERIES): "normal" (one
+sendall of headers and body) or a hostile server: "trickle" (a byte every 0.25 s), "cut-short"
+(half the announced body, then close), "short-length" (Content-Length announces half the body,
+all of it is sent), "smuggle" (a second, unasked-for answer after the body), "gzip"
+(Content-Encoding: gzip), "chunked-endless" (chunks forever, no last chunk), "chunked-unterminated"
+(half the body as a chunk, then close), "silence" (never answers) and "reset" (half the body,
+then a TCP reset). A Reply body may also be a function of the request time returning bytes or
+str, for literal bodies with fresh timestamps (duplicate keys, deep nesting).
 """
+
+
+import email.utils
+import time
 
 
 class _Absent:
@@ -165,6 +176,82 @@ THROTTLED_MESSAGE = "Please retry again later."
 
 # The 2 MiB answer: a valid batch whose organization entity carries a huge (ignored) field.
 OVERSIZED_PAD = 2 * 1024 * 1024
+
+# --- hostile servers: literal bodies -------------------------------------------------------
+
+# Big enough that its gzip (about 8 KiB) expands far past the plugin's 1 MiB cap.
+GZIP_BOMB_PAD = 8 * 1024 * 1024
+DEEP = 300000  # nesting depth of the deeply nested scenarios (600 KB of brackets)
+
+
+def _iso(now, seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(now) - seconds - 1))
+
+
+def _org_members(now, enabled="true"):
+    return ('"id":"%s","onPremisesSyncEnabled":%s,"onPremisesLastSyncDateTime":"%s",'
+            '"onPremisesLastPasswordSyncDateTime":"%s"'
+            % (ORG_ID, enabled, _iso(now, 12 * MIN), _iso(now, 31 * MIN)))
+
+
+def _batch(org_subs, sync_features='{"passwordSyncEnabled":true}'):
+    subs = list(org_subs) + [
+        '{"id":"sync","status":200,"headers":{},"body":{"value":[{"id":"%s","features":%s}]}}'
+        % (ORG_ID, sync_features)]
+    return '{"responses":[%s]}' % ",".join(subs)
+
+
+def _org_sub(entity, status="200"):
+    return '{"id":"org","status":%s,"headers":{},"body":{"value":[%s]}}' % (status, entity)
+
+
+def deep_nesting_ok(now):
+    """A valid answer whose organization carries an ignored member nested DEEP levels."""
+    entity = "{%s,\"x\":%s%s}" % (_org_members(now), "[" * DEEP, "]" * DEEP)
+    return _batch([_org_sub(entity)])
+
+
+def deep_nesting_unclosed(now):
+    return '{"responses":[{"id":"org","status":200,"body":' + "[{\"a\":" * (DEEP // 2)
+
+
+def duplicate_keys(now):
+    """onPremisesSyncEnabled twice: true, then false. Parsers disagree on which one counts."""
+    entity = "{%s,\"onPremisesSyncEnabled\":false}" % _org_members(now)
+    return _batch([_org_sub(entity)])
+
+
+def duplicate_ids(now):
+    """Two sub-responses with the id "org": a healthy one and one saying sync is disabled."""
+    return _batch([_org_sub("{%s}" % _org_members(now)),
+                   _org_sub("{%s}" % _org_members(now, "false"))])
+
+
+def status_overflow(now):
+    return _batch([_org_sub("{%s}" % _org_members(now), status="18446744073709551616")])
+
+
+def status_too_big_for_double(now):
+    return _batch([_org_sub("{%s}" % _org_members(now), status="1e400")])
+
+
+# Raw bytes: an escaped NUL, '|', an ANSI escape, CR LF, a line separator and invalid UTF-8.
+HOSTILE_TEXT = (b"Bad\\u0000secret | \\u001b[31mred\\u001b[0m \xff\xfe\xc0\xaf \xe2\x80\xa8 "
+                b"\xed\xa0\x80 tail\\r\\nTrace ID: 1")
+
+TOKEN_ERROR_HOSTILE = (b'{"error":"invalid_client","error_description":"AADSTS7000215: '
+                       + HOSTILE_TEXT + b'","error_codes":[7000215]}')
+
+GRAPH_ERROR_HOSTILE = (b'{"responses":[{"id":"org","status":403,"headers":{},"body":{"error":'
+                       b'{"code":"Authorization_RequestDenied|\\u0000","message":"'
+                       + HOSTILE_TEXT + b'"}}},{"id":"sync","status":200,"headers":{},'
+                       b'"body":{"value":[{"features":{"passwordSyncEnabled":true}}]}}]}')
+
+
+def http_date_in(seconds):
+    """A Retry-After HTTP date `seconds` after the request."""
+    return lambda now: email.utils.formatdate(now + seconds, usegmt=True)
+
 
 DEFAULTS = {
     "token": None,
@@ -311,6 +398,113 @@ SCENARIOS = {
         batch=[{"whole": Reply(307, "", headers={"Location": "https://127.0.0.1:9/beta/$batch"})}],
         note="$batch 307 to another host"),
     "graph-slow": dict(batch=[{"delay": 30}], note="$batch waits 30 s before answering"),
+
+    # --- retry policy ----------------------------------------------------------------------
+    "graph-504-then-ok": dict(
+        batch=[{"whole": GraphError(504, "gatewayTimeout", "The gateway timed out.")}, {}],
+        note="first $batch 504 without Retry-After (backoff with jitter), then normal"),
+    "graph-429-date-then-ok": dict(
+        batch=[{"whole": Reply(429, {"error": {"code": "TooManyRequests",
+                                               "message": THROTTLED_MESSAGE}},
+                               headers={"Retry-After": http_date_in(2)})}, {}],
+        note="first $batch 429 with Retry-After as an HTTP date 2 s ahead, then normal"),
+    "graph-429-forever": dict(
+        batch=[{"whole": Reply(429, {"error": {"code": "TooManyRequests",
+                                               "message": THROTTLED_MESSAGE}},
+                               headers={"Retry-After": "0.1"})}],
+        note="whole $batch always 429 Retry-After 0.1: three attempts, then given up"),
+    "graph-400": dict(
+        batch=[{"whole": GraphError(400, "BadRequest", "Invalid request.")}],
+        note="whole $batch 400 BadRequest (never retried)"),
+    "batch-503-then-ok": dict(
+        batch=[{"org": graph_error_sub(503, "serviceNotAvailable", "Service unavailable.",
+                                       headers={"Retry-After": "0.1"})}, {}],
+        note="first $batch: organization sub-response 503 Retry-After 0.1; then normal"),
+    "batch-504-then-ok": dict(
+        batch=[{"sync": graph_error_sub(504, "gatewayTimeout", "The gateway timed out.")}, {}],
+        note="first $batch: sync sub-response 504 without Retry-After; then normal"),
+    "batch-retry-after-huge": dict(
+        batch=[{"org": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
+                                       headers={"Retry-After": "1e400"})}, {}],
+        note="organization sub-response 429 with an unreadable Retry-After 1e400 (backoff); then normal"),
+    "token-503-then-ok": dict(
+        token=[Reply(503, HTML_503, headers={"Retry-After": "0.1"}, content_type="text/html"), None],
+        note="token endpoint 503 Retry-After 0.1 once, then a token"),
+    "token-429-then-ok": dict(
+        token=[AadError(429, "temporarily_unavailable", 50196,
+                        "AADSTS50196: The server terminated an operation because it encountered a "
+                        "client request loop."), None],
+        note="token endpoint 429 once (no Retry-After: backoff), then a token"),
+    "token-504-then-ok": dict(
+        token=[Reply(504, "", content_type="text/plain"), None],
+        note="token endpoint 504 with an empty body once, then a token"),
+
+    # --- hostile servers -------------------------------------------------------------------
+    "hostile-trickle-token": dict(token={"delivery": "trickle"},
+                                  note="token answer trickled one byte every 0.25 s"),
+    "hostile-trickle-batch": dict(batch=[{"delivery": "trickle"}],
+                                  note="$batch answer trickled one byte every 0.25 s"),
+    "hostile-cut-short": dict(batch=[{"delivery": "cut-short"}],
+                              note="$batch body cut off at half its Content-Length, then closed"),
+    "hostile-token-cut-short": dict(token={"delivery": "cut-short"},
+                                    note="token body cut off at half its Content-Length"),
+    "hostile-short-length": dict(batch=[{"delivery": "short-length"}],
+                                 note="$batch body longer than its Content-Length (which cuts the JSON)"),
+    "hostile-smuggle": dict(token={"delivery": "smuggle"},
+                            note="token answer followed by an unasked-for $batch answer saying "
+                                 "sync is disabled"),
+    "hostile-gzip-bomb": dict(org=org(pad="x" * GZIP_BOMB_PAD), batch=[{"delivery": "gzip"}],
+                              note="gzip $batch answer of 8 KiB expanding to 8 MiB"),
+    "hostile-gzip-ok": dict(batch=[{"delivery": "gzip"}], note="a normal $batch answer, gzip-encoded"),
+    "hostile-chunked-endless": dict(batch=[{"delivery": "chunked-endless"}],
+                                    note="chunked $batch answer that never sends its last chunk"),
+    "hostile-chunked-unterminated": dict(
+        batch=[{"delivery": "chunked-unterminated"}],
+        note="chunked $batch answer closed after half the body, without the last chunk"),
+    "hostile-deep-nesting": dict(
+        batch=[{"whole": Reply(200, deep_nesting_ok, content_type="application/json")}],
+        note="valid $batch answer with an ignored member nested 300000 levels deep"),
+    "hostile-deep-nesting-unclosed": dict(
+        batch=[{"whole": Reply(200, deep_nesting_unclosed, content_type="application/json")}],
+        note="$batch answer of 150000 unclosed nested objects and arrays"),
+    "hostile-duplicate-keys": dict(
+        batch=[{"whole": Reply(200, duplicate_keys, content_type="application/json")}],
+        note="organization with onPremisesSyncEnabled twice (true, then false)"),
+    "hostile-duplicate-ids": dict(
+        batch=[{"whole": Reply(200, duplicate_ids, content_type="application/json")}],
+        note="two sub-responses with id org: healthy, and sync disabled"),
+    "hostile-status-overflow": dict(
+        batch=[{"whole": Reply(200, status_overflow, content_type="application/json")}],
+        note="sub-response status 18446744073709551616 (above any integer type)"),
+    "hostile-number-too-big": dict(
+        batch=[{"whole": Reply(200, status_too_big_for_double, content_type="application/json")}],
+        note="sub-response status 1e400 (above any double)"),
+    "hostile-token-expires-huge": dict(
+        token=Reply(200, '{"token_type":"Bearer","expires_in":1e308,"access_token":"eyJhbGciOi"}',
+                    content_type="application/json"),
+        note="token expires_in 1e308"),
+    "hostile-token-error-bytes": dict(
+        token=Reply(401, TOKEN_ERROR_HOSTILE, content_type="application/json; charset=utf-8"),
+        note="AADSTS error description with NUL, '|', ANSI escape, CR LF and invalid UTF-8"),
+    "hostile-graph-error-bytes": dict(
+        batch=[{"whole": Reply(200, GRAPH_ERROR_HOSTILE, content_type="application/json")}],
+        note="organization 403 whose code and message hold NUL, '|', escapes and invalid UTF-8"),
+    "hostile-token-empty-200": dict(token=Reply(200, b"", content_type="application/json"),
+                                    note="token endpoint 200 with an empty body"),
+    "hostile-batch-empty-200": dict(batch=[{"whole": Reply(200, b"", content_type="application/json")}],
+                                    note="$batch 200 with an empty body"),
+    "hostile-portal-json-lookalike": dict(
+        token=Reply(200, '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJhbGciOi"}',
+                    content_type="text/html; charset=utf-8"),
+        note="token endpoint 200 text/html whose body looks like a token"),
+    "hostile-silent-token": dict(token={"delivery": "silence"},
+                                 note="token endpoint reads the request and never answers"),
+    "hostile-silent-batch": dict(batch=[{"delivery": "silence"}],
+                                 note="$batch request read, never answered"),
+    "hostile-reset-token": dict(token={"delivery": "reset"},
+                                note="token answer: headers and half the body, then a TCP reset"),
+    "hostile-reset-batch": dict(batch=[{"delivery": "reset"}],
+                                note="$batch answer: headers and half the body, then a TCP reset"),
 }
 
 

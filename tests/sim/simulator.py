@@ -22,12 +22,14 @@ Scenarios are data in scenarios.py; tests/README.md lists them.
 import argparse
 import base64
 import datetime
+import gzip
 import json
 import os
 import secrets
 import signal
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -145,8 +147,122 @@ def deliver_normal(handler, head, body):
     handler.connection.sendall(head + body)
 
 
+def _with_header(head, name, value):
+    """head with header `name` replaced by (or, if value is None, without) `name: value`."""
+    lines = head.split(b"\r\n")
+    key = name.lower().encode() + b":"
+    kept = [ln for ln in lines if not ln.lower().startswith(key)]
+    if value is not None:
+        kept.insert(1, ("%s: %s" % (name, value)).encode("latin-1"))
+    return b"\r\n".join(kept)
+
+
+def _hold(handler, seconds=120):
+    """Keep the connection open without writing, until the simulator stops."""
+    handler.close_connection = True
+    SHUTDOWN.wait(seconds)
+
+
+def _reset(handler):
+    """Abort the TCP connection: SO_LINGER 0 makes close() send a RST."""
+    handler.close_connection = True
+    try:
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+        handler.connection.close()
+        raw = handler.request
+        raw.close()
+    except OSError:
+        pass
+
+
+def deliver_trickle(handler, head, body):
+    """One byte every 0.25 s: a full answer would take far longer than any -t."""
+    data = head + body
+    for i in range(len(data)):
+        if SHUTDOWN.wait(0.25):
+            return
+        handler.connection.sendall(data[i:i + 1])
+
+
+def deliver_cut_short(handler, head, body):
+    """Content-Length announces the whole body, half is sent, then the connection closes."""
+    handler.connection.sendall(head + body[:len(body) // 2])
+    handler.close_connection = True
+
+
+def deliver_short_length(handler, head, body):
+    """Content-Length announces half the body; the whole body is sent anyway."""
+    head = _with_header(head, "Content-Length", str(len(body) // 2))
+    handler.connection.sendall(head + body)
+    handler.close_connection = True
+
+
+def deliver_smuggle(handler, head, body):
+    """The answer, then a second, unasked-for answer on the same connection (past
+    Content-Length) claiming directory sync is disabled; a client that reused it would lie."""
+    fake = json.dumps({"responses": [
+        {"id": "org", "status": 200, "headers": {},
+         "body": {"value": [{"onPremisesSyncEnabled": False,
+                             "onPremisesLastSyncDateTime": None,
+                             "onPremisesLastPasswordSyncDateTime": None}]}},
+        {"id": "sync", "status": 200, "headers": {},
+         "body": {"value": [{"features": {"passwordSyncEnabled": False}}]}}]}).encode()
+    extra = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+             % len(fake)) + fake
+    handler.connection.sendall(head + body + extra)
+
+
+def deliver_gzip(handler, head, body):
+    """Content-Encoding: gzip (a large body becomes a small, expanding one)."""
+    packed = gzip.compress(body, compresslevel=9)
+    head = _with_header(head, "Content-Length", str(len(packed)))
+    head = _with_header(head, "Content-Encoding", "gzip")
+    handler.connection.sendall(head + packed)
+
+
+def _chunked_head(head):
+    return _with_header(_with_header(head, "Content-Length", None), "Transfer-Encoding", "chunked")
+
+
+def deliver_chunked_endless(handler, head, body):
+    """Chunked: the body as one chunk, then a space every 0.1 s, never the last chunk."""
+    handler.connection.sendall(_chunked_head(head) + b"%x\r\n%s\r\n" % (len(body), body))
+    handler.close_connection = True
+    while not SHUTDOWN.wait(0.1):
+        handler.connection.sendall(b"1\r\n \r\n")
+
+
+def deliver_chunked_unterminated(handler, head, body):
+    """Chunked: half the body as one chunk, then the connection closes without the last chunk."""
+    half = body[:len(body) // 2]
+    handler.connection.sendall(_chunked_head(head) + b"%x\r\n%s\r\n" % (len(half), half))
+    handler.close_connection = True
+
+
+def deliver_silence(handler, head, body):
+    """Reads the request, never answers, keeps the connection open."""
+    _hold(handler)
+
+
+def deliver_reset(handler, head, body):
+    """Headers and half the body, then a TCP reset."""
+    handler.connection.sendall(head + body[:len(body) // 2])
+    time.sleep(0.05)
+    _reset(handler)
+
+
 DELIVERIES = {
     "normal": deliver_normal,
+    "trickle": deliver_trickle,
+    "cut-short": deliver_cut_short,
+    "short-length": deliver_short_length,
+    "smuggle": deliver_smuggle,
+    "gzip": deliver_gzip,
+    "chunked-endless": deliver_chunked_endless,
+    "chunked-unterminated": deliver_chunked_unterminated,
+    "silence": deliver_silence,
+    "reset": deliver_reset,
 }
 
 
@@ -241,10 +357,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_reply(self, reply, now):
         body = reply.body
+        if callable(body):  # built at request time (fresh timestamps in a literal body)
+            body = body(now)
         if not isinstance(body, (bytes, str)):
             body = render(body, now)
         ctype = reply.content_type or "application/json; charset=utf-8"
-        self.send(reply.status, body, ctype, reply.headers, reply.delivery)
+        headers = {k: (v(now) if callable(v) else v) for k, v in reply.headers.items()}
+        self.send(reply.status, body, ctype, headers, reply.delivery)
 
     def wait(self, seconds):
         """Sleep (for slow scenarios); returns False when the simulator is shutting down."""
@@ -415,6 +534,10 @@ class Handler(BaseHTTPRequestHandler):
                        "for a secret added to app '%s'." % client_id)
 
         behaviour = sc["token"]
+        if isinstance(behaviour, list):  # one step per token request of this tenant
+            with st.lock:
+                n = st.stats[tenant]["token"] - 1
+            behaviour = behaviour[min(n, len(behaviour) - 1)]
         if isinstance(behaviour, AadError):
             return self.aad_error(behaviour, tenant, client_id, now)
         if isinstance(behaviour, Reply):
@@ -428,7 +551,8 @@ class Handler(BaseHTTPRequestHandler):
                         "access_token": token},
                   "application/json; charset=utf-8",
                   {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
-                   "x-ms-request-id": str(uuid.uuid4())})
+                   "x-ms-request-id": str(uuid.uuid4())},
+                  behaviour.get("delivery", "normal") if isinstance(behaviour, dict) else "normal")
 
     # -- Graph
 
@@ -581,7 +705,8 @@ class Handler(BaseHTTPRequestHandler):
             responses.reverse()
         self.send(200, {"responses": responses},
                   "application/json;odata.metadata=minimal;odata.streaming=true;"
-                  "IEEE754Compatible=false;charset=utf-8", self.graph_headers())
+                  "IEEE754Compatible=false;charset=utf-8", self.graph_headers(),
+                  step.get("delivery", "normal"))
 
 
 class Server(ThreadingHTTPServer):

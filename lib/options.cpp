@@ -57,7 +57,7 @@ void apply_timeout(Config &config, std::string_view value) {
   char *end = nullptr;
   double seconds = std::strtod(seconds_text.c_str(), &end);
   if (seconds_text.empty() || end != seconds_text.c_str() + seconds_text.size() ||
-      !(seconds > 0 && seconds <= 3600)) {
+      !(seconds >= 0.001 && seconds <= 3600)) {
     throw UsageError("invalid timeout '" + std::string(value) +
                      "': use seconds from 0 to 3600, optionally with :STATE");
   }

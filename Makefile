@@ -6,6 +6,10 @@ CPPFLAGS ?=
 LDFLAGS  ?=
 PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
 LIBS     = -lcurl -lcrypto
+# A check is one short process: libstdc++ linked in (only the parts used, relocated at link time)
+# and no needless libraries (libm) keep its start-up time and memory at those of one curl request
+# (see bench/RESULTS.md).
+LINK_FLAGS = -static-libstdc++ -static-libgcc -Wl,--as-needed
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
@@ -33,7 +37,7 @@ deps:
 	@tests/tools/deps.sh $(DEB_PACKAGES)
 
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
 build/%.o: %.cpp $(wildcard lib/*.hpp)
 	@mkdir -p $(dir $@)

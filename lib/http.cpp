@@ -310,8 +310,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
                                                                        started);
   std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
   if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
-    throw ApiFormatError("the answer from " + host + " is larger than " +
-                         std::to_string(settings_.max_body / 1024) + " KiB");
+    throw ApiFormatError("unexpected answer from " + host + ": larger than " +
+                         std::to_string(settings_.max_body / 1024) + " KiB, refused");
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " waiting for " +

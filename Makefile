@@ -29,7 +29,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration demo install uninstall e2e clean format
+.PHONY: all deps check unit unit-san integration demo bench install uninstall e2e clean format
 
 all: $(PLUGIN)
 
@@ -72,6 +72,10 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./$(PLUGIN)
+
+# The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
+bench: $(PLUGIN)
+	python3 bench/bench.py --binary ./$(PLUGIN)
 
 e2e: $(PLUGIN)
 	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh

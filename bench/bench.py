@@ -287,12 +287,17 @@ def machine_note(binary):
 
 def render(args, binary, latency, overhead, samples, requests, herd, tp_plugin, tp_curl):
     c, w, k = samples["curl"], samples["warm"], samples["cold"]
+    def quartiles(s, index):
+        q = statistics.quantiles([v[index] * 1000 for v in s], n=4)
+        return "%.1f–%.1f" % (q[0], q[2])
+
     def row(name, s, reqs):
-        return "| %s | %.1f ms | %.1f ms | %.1f MiB | %s |" % (
-            name, median(s, 0) * 1000, median(s, 1) * 1000, median(s, 2) / 1024,
-            "/".join(str(n) for n in sorted(set(reqs))))
+        return "| %s | %.1f ms | %s | %.1f ms | %s | %.1f MiB | %s |" % (
+            name, median(s, 0) * 1000, quartiles(s, 0), median(s, 1) * 1000, quartiles(s, 1),
+            median(s, 2) / 1024, "/".join(str(n) for n in sorted(set(reqs))))
+
     def ratio(name, s):
-        return "| %s / curl | %.2f | %.2f | %.2f | |" % (
+        return "| %s / curl | %.2f | | %.2f | | %.2f | |" % (
             name, median(s, 0) / median(c, 0), median(s, 1) / median(c, 1),
             median(s, 2) / median(c, 2))
     warm_ok = {
@@ -318,12 +323,14 @@ def render(args, binary, latency, overhead, samples, requests, herd, tp_plugin, 
         "the simulator. The curl floor sends the plugin's exact `$batch` request with a token",
         "fetched beforehand; both trust only the test CA file (plus the system CA directory).",
         "",
-        "Simulator latency: one `curl` GET of `/_sim/stats` (a whole process with TLS handshake)",
-        "takes %.1f ms; one request on a kept-alive connection %.2f ms." %
-        (latency[0] * 1000, latency[1] * 1000),
+        "Simulator latency: one request on a kept-alive connection takes %.2f ms (no Nagle or"
+        % (latency[1] * 1000),
+        "delayed-ACK stalls: the simulator writes each answer in one `sendall` with TCP_NODELAY);",
+        "one `curl` process doing a GET of `/_sim/stats`, with its TLS handshake, %.1f ms."
+        % (latency[0] * 1000),
         "",
-        "| per check | wall | CPU | peak RSS | HTTPS requests |",
-        "|---|---|---|---|---|",
+        "| per check | wall | wall p25–p75 | CPU | CPU p25–p75 | peak RSS | HTTPS requests |",
+        "|---|---|---|---|---|---|---|",
         row("curl, one `$batch` request (floor)", c, requests["curl"]),
         row("plugin, warm cache", w, requests["warm"]),
         row("plugin, cold cache", k, requests["cold"]),

@@ -5,7 +5,11 @@ CXXFLAGS ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
 PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
-LIBS     = -lcurl
+LIBS     = -lcurl -lcrypto
+# A check is one short process: libstdc++ linked in (only the parts used, relocated at link time)
+# and no needless libraries (libm) keep its start-up time and memory at those of one curl request
+# (see bench/RESULTS.md).
+LINK_FLAGS = -static-libstdc++ -static-libgcc -Wl,--as-needed
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
@@ -23,9 +27,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 
 # Debian packages needed to build and test; `make deps` installs the missing ones.
-DEB_PACKAGES = g++ make libcurl4-openssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
+DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration demo install uninstall e2e deb clean format
+.PHONY: all deps check unit unit-san integration demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -33,7 +37,7 @@ deps:
 	@tests/tools/deps.sh $(DEB_PACKAGES)
 
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
 build/%.o: %.cpp $(wildcard lib/*.hpp)
 	@mkdir -p $(dir $@)
@@ -68,6 +72,10 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./$(PLUGIN)
+
+# The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
+bench: $(PLUGIN)
+	python3 bench/bench.py --binary ./$(PLUGIN)
 
 e2e: $(PLUGIN)
 	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh

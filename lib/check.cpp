@@ -9,6 +9,7 @@
 #include "graph.hpp"
 #include "http.hpp"
 #include "secret.hpp"
+#include "token_cache.hpp"
 
 namespace cps {
 namespace {
@@ -34,12 +35,20 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   describe_setup(config, trace);
   CredentialFields credential;
   credential.emplace_back("client_secret", load_client_secret(config, env));
+  std::string credential_identity = client_secret_identity(credential.back().second);
   HttpClient http(HttpSettings{config.ca_file}, trace);
   TokenRequest token_request{token_url(config.authority_host, config.tenant), config.client_id,
                              config.graph_endpoint + "/.default"};
-  AccessToken token = request_token(http, token_request, credential, deadline, trace, now());
-  SyncStatus status =
-      fetch_sync_status(http, config.graph_endpoint, token.value.reveal(), deadline, trace);
+  // Token cache hook: the token comes from the cache, or from one request that is then cached.
+  TokenSource tokens(
+      open_token_cache(config, env, trace),
+      token_cache_key({config.authority_host, config.tenant, config.client_id, credential_identity,
+                       token_request.scope}),
+      [&] { return request_token(http, token_request, credential, deadline, trace, now()); },
+      deadline, trace, now);
+  SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
+    return fetch_sync_status(http, config.graph_endpoint, access_token, deadline, trace);
+  });
   CheckResult result = evaluate(status, policy_from(config), now());
   result.details.insert(result.details.begin(), "tenant: " + config.tenant);
   result.details.push_back("checked: Graph beta organization and "

@@ -96,7 +96,7 @@ std::string identifier(std::string_view value, std::string_view what) {
   return std::string(value);
 }
 
-const std::array<OptionSpec, 16> option_table{{
+const std::array<OptionSpec, 17> option_table{{
     {'T', "tenant", "ID|DOMAIN",
      "Tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com.\n"
      "Default: environment AZURE_TENANT_ID.",
@@ -147,7 +147,18 @@ const std::array<OptionSpec, 16> option_table{{
      "Trust the CA certificates in FILE as well as the system's (for\n"
      "TLS-inspecting proxies). Certificates are always verified.",
      [](Config &c, std::string_view v) { c.ca_file = std::string(v); }},
-    {'\0', "no-token-cache", "", "Accepted; reserved for the token cache.",
+    {'\0', "token-cache", "DIR",
+     "Keep access tokens in DIR (created 0700; refused when it is a symlink,\n"
+     "not yours, or writable by others) and reuse them until 5 minutes\n"
+     "before they expire. Default: $XDG_CACHE_HOME/check_password_sync,\n"
+     "else ~/.cache/check_password_sync.",
+     [](Config &c, std::string_view v) {
+       if (v.empty()) {
+         throw UsageError("--token-cache needs a directory");
+       }
+       c.token_cache_dir = std::string(v);
+     }},
+    {'\0', "no-token-cache", "", "Fetch a new access token every time; read and write no cache.",
      [](Config &c, std::string_view) { c.token_cache = false; }},
     {'v', "verbose", "",
      "More detail; repeat up to three times (-vvv shows the HTTP exchange).\n"

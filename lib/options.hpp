@@ -35,6 +35,7 @@ struct Config {
   std::string graph_endpoint = "https://graph.microsoft.com";
   std::string ca_file;
   bool token_cache = true;
+  std::string token_cache_dir; // empty: $XDG_CACHE_HOME or ~/.cache, /check_password_sync
   int verbosity = 0;
 };
 

@@ -5,7 +5,7 @@ CXXFLAGS ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
 PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
-LIBS     = -lcurl
+LIBS     = -lcurl -lcrypto
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
@@ -23,7 +23,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 
 # Debian packages needed to build and test; `make deps` installs the missing ones.
-DEB_PACKAGES = g++ make libcurl4-openssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
+DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
 .PHONY: all deps check unit unit-san integration demo install uninstall e2e clean format
 

@@ -1,25 +1,46 @@
 // One check end to end: credential, token, one Graph $batch, verdict.
 #include "check.hpp"
 
-#include <ctime>
-
 #include "auth.hpp"
+#include "credentials.hpp"
 #include "deadline.hpp"
 #include "evaluate.hpp"
 #include "graph.hpp"
 #include "http.hpp"
-#include "secret.hpp"
+
+#include <ctime>
 
 namespace cps {
 namespace {
 
-void describe_setup(const Config &config, Trace &trace) {
-  trace.note(1, "tenant " + config.tenant + ", client ID " + config.client_id);
+// --- credentials, endpoints and proxy (issue 3) ---------------------------------------------
+
+std::string proxy_description(const Config &config, Trace &trace) {
+  if (config.proxy.empty()) {
+    return "proxy: from the environment (https_proxy/no_proxy), if set";
+  }
+  std::size_t scheme = config.proxy.find("://");
+  std::size_t at = config.proxy.rfind('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    trace.protect(config.proxy.substr(scheme + 3, at - scheme - 3)); // user:password
+  }
+  return "proxy: " + config.proxy;
+}
+
+void describe_setup(const Config &config, const Credential &credential, Trace &trace) {
+  trace.note(1, "tenant " + config.tenant + ", client ID " + config.client_id +
+                    (config.cloud.empty() ? "" : ", cloud " + config.cloud));
+  trace.note(1, "credential: " + credential.description());
   trace.note(1, "token endpoint " + token_url(config.authority_host, config.tenant));
   trace.note(1, "Graph endpoint " + config.graph_endpoint + "/beta/$batch");
-  trace.note(2, std::string("credential: client secret from ") +
-                    (config.client_secret_file.empty() ? "AZURE_CLIENT_SECRET"
-                                                       : config.client_secret_file));
+  trace.note(2, proxy_description(config, trace));
+}
+
+HttpSettings directory_http_settings(const Config &config) {
+  HttpSettings settings;
+  settings.ca_file = config.ca_file;
+  settings.proxy = config.proxy;
+  return settings;
 }
 
 } // namespace
@@ -31,13 +52,11 @@ WallClock system_wall_clock() {
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
                       const WallClock &now) {
   Deadline deadline(config.timeout);
-  describe_setup(config, trace);
-  CredentialFields credential;
-  credential.emplace_back("client_secret", load_client_secret(config, env));
-  HttpClient http(HttpSettings{config.ca_file}, trace);
-  TokenRequest token_request{token_url(config.authority_host, config.tenant), config.client_id,
-                             config.graph_endpoint + "/.default"};
-  AccessToken token = request_token(http, token_request, credential, deadline, trace, now());
+  std::unique_ptr<Credential> credential = choose_credential(config, env, trace);
+  describe_setup(config, *credential, trace);
+  HttpClient http(directory_http_settings(config), trace);
+  TokenContext token_context{config, env, http, deadline, trace, now()};
+  AccessToken token = credential->acquire(token_context);
   SyncStatus status =
       fetch_sync_status(http, config.graph_endpoint, token.value.reveal(), deadline, trace);
   CheckResult result = evaluate(status, policy_from(config), now());

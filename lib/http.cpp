@@ -1,15 +1,15 @@
 // HTTPS requests over libcurl within one deadline.
 #include "http.hpp"
 
+#include "errors.hpp"
+#include "version.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <random>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
-
-#include "errors.hpp"
-#include "version.hpp"
 
 namespace cps {
 namespace {
@@ -122,7 +122,9 @@ CurlGlobal::CurlGlobal() {
   }
 }
 
-CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+CurlGlobal::~CurlGlobal() {
+  curl_global_cleanup();
+}
 
 CurlHeaders &CurlHeaders::operator=(CurlHeaders &&other) noexcept {
   if (this != &other) {
@@ -156,8 +158,8 @@ CurlEasy &CurlEasy::operator=(CurlEasy &&other) noexcept {
 
 void CurlEasy::check_setopt(CURLoption option, CURLcode code) {
   if (code != CURLE_OK) {
-    throw ConfigError("libcurl rejected option " + std::to_string(static_cast<int>(option)) +
-                      ": " + curl_easy_strerror(code));
+    throw ConfigError("libcurl rejected option " + std::to_string(static_cast<int>(option)) + ": " +
+                      curl_easy_strerror(code));
   }
 }
 
@@ -198,6 +200,7 @@ void HttpClient::configure(const HttpRequest &request, const CurlHeaders &header
     easy_.set(CURLOPT_CAINFO, settings_.ca_file.c_str());
     easy_.set(CURLOPT_CAPATH, "/etc/ssl/certs"); // keep trusting the system's CAs
   }
+  configure_proxy();
   easy_.set(CURLOPT_ERRORBUFFER, error_.data());
   easy_.set(CURLOPT_ACCEPT_ENCODING, "");
   easy_.set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings_.max_body));
@@ -216,6 +219,18 @@ void HttpClient::configure(const HttpRequest &request, const CurlHeaders &header
   }
 }
 
+void HttpClient::configure_proxy() {
+  if (settings_.bypass_proxy) {
+    easy_.set(CURLOPT_PROXY, "");
+    easy_.set(CURLOPT_NOPROXY, "*");
+  } else if (!settings_.proxy.empty()) {
+    easy_.set(CURLOPT_PROXY, settings_.proxy.c_str());
+    if (!settings_.ca_file.empty()) { // an https:// proxy signed by the same private CA
+      easy_.set(CURLOPT_PROXY_CAINFO, settings_.ca_file.c_str());
+    }
+  }
+}
+
 void HttpClient::trace_request(const HttpRequest &request) {
   trace_.note(2, "> " + request.method + " " + request.url);
   if (trace_.wants(3)) {
@@ -229,8 +244,8 @@ void HttpClient::trace_request(const HttpRequest &request) {
 }
 
 void HttpClient::trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed) {
-  trace_.note(2, "< HTTP " + std::to_string(response.status) + " " + response.content_type +
-                     " (" + std::to_string(response.body.size()) + " bytes, " +
+  trace_.note(2, "< HTTP " + std::to_string(response.status) + " " + response.content_type + " (" +
+                     std::to_string(response.body.size()) + " bytes, " +
                      std::to_string(elapsed.count()) + " ms)");
   if (trace_.wants(3)) {
     for (const auto &[name, value] : response.headers) {
@@ -262,8 +277,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   ++requests_sent_;
   auto started = Deadline::Clock::now();
   CURLcode code = curl_easy_perform(easy_.get());
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() -
-                                                                       started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
   if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
     throw ApiFormatError("the answer from " + host + " is larger than " +
@@ -286,8 +301,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   }
   trace_response(response, elapsed);
   if (response.status >= 300 && response.status < 400) {
-    throw ServiceError(host + " answered with a redirect (HTTP " +
-                       std::to_string(response.status) + "), which is not followed");
+    throw ServiceError(host + " answered with a redirect (HTTP " + std::to_string(response.status) +
+                       "), which is not followed");
   }
   return response;
 }

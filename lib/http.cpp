@@ -14,7 +14,7 @@
 namespace cps {
 namespace {
 
-constexpr std::size_t trace_excerpt = 800;
+constexpr std::size_t trace_excerpt = 600;
 
 struct BodySink {
   std::string *body;
@@ -63,15 +63,43 @@ std::size_t collect_header(char *data, std::size_t size, std::size_t count, void
   return bytes;
 }
 
+// libcurl's connection notes worth the output budget: where it connected and what TLS said.
+bool is_useful_curl_note(std::string_view text) {
+  static constexpr std::string_view prefixes[] = {"Trying",        "Connected to", "SSL connection",
+                                                  " subject:",     " issuer:",     " SSL certificate",
+                                                  " expire date:", "Re-using",     "Uses proxy",
+                                                  "Establish HTTP proxy"};
+  for (std::string_view prefix : prefixes) {
+    if (text.rfind(prefix, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int trace_curl_text(CURL *, curl_infotype type, char *data, std::size_t size, void *user) {
   if (type == CURLINFO_TEXT) {
     std::string_view text(data, std::min<std::size_t>(size, 300));
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
       text.remove_suffix(1);
     }
-    static_cast<Trace *>(user)->note(3, "* " + std::string(text));
+    if (is_useful_curl_note(text)) {
+      static_cast<Trace *>(user)->note(3, "* " + std::string(text));
+    }
   }
   return 0;
+}
+
+// Response headers worth showing; the rest is noise within a 4 KB output.
+bool is_useful_header(std::string_view name) {
+  static constexpr std::string_view names[] = {"retry-after", "location",   "www-authenticate",
+                                               "request-id",  "x-ms-request-id", "content-encoding"};
+  for (std::string_view useful : names) {
+    if (name == useful) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string seconds_text(std::chrono::milliseconds duration) {
@@ -249,7 +277,9 @@ void HttpClient::trace_response(const HttpResponse &response, std::chrono::milli
                      std::to_string(elapsed.count()) + " ms)");
   if (trace_.wants(3)) {
     for (const auto &[name, value] : response.headers) {
-      trace_.note(3, "< " + name + ": " + value);
+      if (is_useful_header(name)) {
+        trace_.note(3, "< " + name + ": " + value);
+      }
     }
     trace_.note(3, "< " + excerpt(trace_.redact(response.body)));
   }
@@ -281,8 +311,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
       std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
   if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
-    throw ApiFormatError("the answer from " + host + " is larger than " +
-                         std::to_string(settings_.max_body / 1024) + " KiB");
+    throw ApiFormatError("unexpected answer from " + host + ": larger than " +
+                         std::to_string(settings_.max_body / 1024) + " KiB, refused");
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " waiting for " +

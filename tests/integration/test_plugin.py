@@ -1,0 +1,822 @@
+#!/usr/bin/env python3
+"""Integration tests: the built check_password_sync against the HTTPS simulator.
+
+    python3 tests/integration/test_plugin.py --binary ./check_password_sync [--wrapper "valgrind ..."]
+        [-k SUBSTRING]... [--list] [--jobs N] [--slack SECONDS] [--keep]
+
+Creates a temporary folder, generates a test CA and certificates there (tests/tools/make_certs.sh),
+writes a random client secret (mode 0600), starts the simulator (tests/sim/simulator.py) plus
+three simulators with hostile TLS certificates (wrong host, expired, unknown CA), and runs the
+plugin once per test. Every run is also checked for the output property: exit code 0..3 matching
+the state word, output <= 4096 bytes of valid UTF-8, no control characters but newlines, no `|`
+except the perfdata separator on line 1, nothing on stderr, neither the secret nor any token the
+simulator issued appears, and the run finished within its -t timeout plus --slack seconds.
+
+Prints `ok   <name>` or `FAIL <name>: <reason>` per test and, at the end,
+`integration: N passed, N failed`; exits 1 if any test failed.
+"""
+
+import argparse
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TESTS)
+SIMULATOR = os.path.join(TESTS, "sim", "simulator.py")
+MAKE_CERTS = os.path.join(TESTS, "tools", "make_certs.sh")
+
+CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
+MAX_OUTPUT = 4096
+DEFAULT_TIMEOUT = 10
+
+MIN, HOUR, DAY = 60, 3600, 86400
+AGE_OK_PASSWORD = 31 * MIN
+AGE_OK_DIRSYNC = 12 * MIN
+AGE_STALE = 4 * DAY + 2 * HOUR
+AGE_VERY_STALE = 8 * DAY
+
+ORG_URL = ("/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
+           "onPremisesLastPasswordSyncDateTime")
+SYNC_URL = "/directory/onPremisesSynchronization?$select=features"
+
+LINE1 = re.compile(r"^PASSWORD_SYNC (OK|WARNING|CRITICAL|UNKNOWN) - (\S.*)$")
+
+
+class TestFailure(AssertionError):
+    pass
+
+
+def fail(msg):
+    raise TestFailure(msg)
+
+
+# --- the simulator ---------------------------------------------------------------------------
+
+class Simulator:
+    def __init__(self, workdir, name, cert, key, secret_file, ca):
+        self.name = name
+        self.ca = ca
+        port_file = os.path.join(workdir, "port-%s" % name)
+        self.log = open(os.path.join(workdir, "sim-%s.log" % name), "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, SIMULATOR, "--cert", cert, "--key", key, "--port", "0",
+             "--port-file", port_file, "--secret-file", secret_file, "--verbose"],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 15
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("simulator %s did not start (see %s)" % (name, self.log.name))
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.port = int(f.read().strip())
+        self.url = "https://127.0.0.1:%d" % self.port
+        # Control requests always verify against the test CA; hostile simulators are only
+        # queried over a context that trusts their certificate on purpose.
+        self.ctx = ssl.create_default_context(cafile=ca)
+        self.ctx.check_hostname = False
+        self.ctx.verify_mode = ssl.CERT_NONE if name != "main" else ssl.CERT_REQUIRED
+
+    def call(self, method, path):
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx, timeout=10)
+        try:
+            conn.request(method, path)
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        if resp.status != 200:
+            raise RuntimeError("simulator %s %s -> %d" % (method, path, resp.status))
+        return json.loads(data)
+
+    def stats(self, tenant=None):
+        q = "" if tenant is None else "?tenant=" + urllib.parse.quote(tenant)
+        return self.call("GET", "/_sim/stats" + q)
+
+    def log_of(self, tenant):
+        return self.call("GET", "/_sim/log?tenant=" + urllib.parse.quote(tenant))["log"]
+
+    def tokens(self):
+        return self.call("GET", "/_sim/tokens")["tokens"]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# --- running the plugin ------------------------------------------------------------------------
+
+class Result:
+    def __init__(self, argv, rc, out, err, elapsed):
+        self.argv = argv
+        self.rc = rc
+        self.out = out
+        self.err = err
+        self.elapsed = elapsed
+        self.text = out.decode("utf-8", errors="replace")
+        self.lines = self.text.split("\n")
+        self.line1 = self.lines[0]
+        m = LINE1.match(self.line1)
+        self.state = m.group(1) if m else None
+        head, sep, perf = self.line1.partition("|")
+        self.summary = head.strip()
+        self.perfdata_text = perf.strip() if sep else None
+
+    def describe(self):
+        out = self.text if len(self.text) < 1500 else self.text[:1500] + "...[cut]"
+        s = "\n    command: %s\n    exit %s after %.2fs\n    stdout: %s" % (
+            " ".join(shlex.quote(a) for a in self.argv), self.rc, self.elapsed,
+            out.replace("\n", "\n            "))
+        if self.err:
+            e = self.err.decode("utf-8", "replace")
+            s += "\n    stderr: %s" % (e[:1500].replace("\n", "\n            "))
+        return s
+
+    def perf(self):
+        """label -> dict(value, uom, warn, crit, min, max) from line 1's perfdata."""
+        out = {}
+        if not self.perfdata_text:
+            return out
+        for item in self.perfdata_text.split():
+            m = re.match(r"^('[^']+'|[^=]+)=([-0-9.]+)([a-zA-Z%]*)((?:;[^;]*){0,4})$", item)
+            if not m:
+                fail("malformed perfdata item %r%s" % (item, self.describe()))
+            fields = (m.group(4).split(";") + [""] * 5)[1:5]
+            out[m.group(1).strip("'")] = {"value": float(m.group(2)), "uom": m.group(3),
+                                          "warn": fields[0], "crit": fields[1],
+                                          "min": fields[2], "max": fields[3]}
+        return out
+
+
+class Context:
+    def __init__(self, args):
+        self.args = args
+        self.binary = os.path.abspath(args.binary)
+        self.wrapper = shlex.split(args.wrapper) if args.wrapper else []
+        self.slack = args.slack if args.slack is not None else (15.0 if self.wrapper else 1.0)
+        self.sims = {}
+        self.counter = 0
+        self.lock = threading.Lock()
+
+    def setup(self):
+        self.dir = tempfile.mkdtemp(prefix="cps-integration-")
+        pki = os.path.join(self.dir, "pki")
+        subprocess.run(["sh", MAKE_CERTS, pki], check=True)
+        self.ca = os.path.join(pki, "ca.pem")
+        # A secret like Entra's (letters, digits, `~`, `.`), plus characters that must be
+        # form-encoded, so a plugin that forgets to encode it is caught by the token endpoint.
+        self.secret = "sim8Q~" + secrets.token_urlsafe(24) + ".+&=%/"
+        self.secret_file = os.path.join(self.dir, "client-secret")
+        fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.secret + "\n")
+        self.home = os.path.join(self.dir, "home")
+        os.mkdir(self.home, 0o700)
+        for name, cert in (("main", "server"), ("wronghost", "wronghost"),
+                           ("expired", "expired"), ("unknownca", "unknownca")):
+            self.sims[name] = Simulator(self.dir, name, os.path.join(pki, cert + ".pem"),
+                                        os.path.join(pki, cert + ".key"), self.secret_file,
+                                        self.ca)
+        self.sim = self.sims["main"]
+        # A port on 127.0.0.1 that nothing listens on.
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.closed_port = s.getsockname()[1]
+        s.close()
+
+    def teardown(self):
+        for sim in self.sims.values():
+            sim.stop()
+        if self.args.keep:
+            print("kept %s" % self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def unique(self, scenario):
+        """A tenant naming `scenario` whose requests are counted apart from all others."""
+        with self.lock:
+            self.counter += 1
+            return "%s.run%d%s" % (scenario, self.counter, secrets.token_hex(3))
+
+    def all_tokens(self):
+        toks = []
+        for sim in self.sims.values():
+            try:
+                toks += sim.tokens()
+            except Exception:  # a hostile simulator may be unreachable over TLS: no tokens there
+                pass
+        return toks
+
+    def run(self, tenant="ok", *extra, secret="env", sim=None, authority=None, graph=None,
+            ca=True, env=None, timeout=DEFAULT_TIMEOUT, base=True, check=True):
+        """Run the plugin; check the output property; return a Result.
+
+        secret: "env" (AZURE_CLIENT_SECRET), "file" (--client-secret-file), None, or a string
+        to put in AZURE_CLIENT_SECRET. tenant None leaves out -T. timeout: the -t the run
+        uses (for the time property; pass -t yourself in extra).
+        """
+        sim = sim or self.sim
+        argv = list(self.wrapper) + [self.binary]
+        if base:
+            if tenant is not None:
+                argv += ["-T", tenant]
+            argv += ["-C", CLIENT_ID,
+                     "--authority-host", authority or sim.url,
+                     "--graph-endpoint", graph or sim.url,
+                     "--no-token-cache"]
+            if ca:
+                argv += ["--ca-file", ca if isinstance(ca, str) else self.ca]
+        argv += list(extra)
+        e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
+             "LANG": "C.UTF-8", "TZ": "Europe/Berlin"}
+        if secret == "env":
+            e["AZURE_CLIENT_SECRET"] = self.secret
+        elif secret == "file":
+            argv += ["--client-secret-file", self.secret_file]
+        elif secret is not None:
+            e["AZURE_CLIENT_SECRET"] = secret
+        e.update(env or {})
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=e,
+                               timeout=timeout + self.slack + 10)
+            rc, out, err = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired as x:
+            rc, out, err = None, x.stdout or b"", x.stderr or b""
+        elapsed = time.monotonic() - t0
+        res = Result(argv, rc, out, err, elapsed)
+        if self.args.show:
+            with self.lock:
+                print("run:%s" % res.describe(), flush=True)
+        if check:
+            self.check_property(res, timeout)
+        return res
+
+    def check_property(self, res, timeout):
+        """The output property every run must satisfy."""
+        problems = []
+        if res.rc is None:
+            problems.append("did not finish within %ss (killed)" % (timeout + self.slack + 10))
+        elif not 0 <= res.rc <= 3:
+            problems.append("exit code %s is not 0..3" % res.rc)
+        if len(res.out) > MAX_OUTPUT:
+            problems.append("output is %d bytes (> %d)" % (len(res.out), MAX_OUTPUT))
+        try:
+            text = res.out.decode("utf-8")
+        except UnicodeDecodeError as x:
+            problems.append("output is not valid UTF-8: %s" % x)
+            text = res.text
+        bad = sorted({"U+%04X" % ord(c) for c in text
+                      if c != "\n" and unicodedata.category(c) == "Cc"})
+        if bad:
+            problems.append("control characters in output: %s" % ", ".join(bad))
+        lines = text.split("\n")
+        if lines[0].count("|") > 1:
+            problems.append("line 1 has %d '|'" % lines[0].count("|"))
+        if any("|" in ln for ln in lines[1:]):
+            problems.append("'|' outside line 1")
+        if res.state is None:
+            problems.append("line 1 is not `PASSWORD_SYNC <STATE> - <summary>`")
+        elif res.rc is not None and STATES[res.state] != res.rc:
+            problems.append("state %s but exit code %s" % (res.state, res.rc))
+        if not self.wrapper and res.err:
+            problems.append("wrote to stderr")
+        if res.rc is not None and res.elapsed > timeout + self.slack:
+            problems.append("took %.2fs (> -t %s + %.1fs)" % (res.elapsed, timeout, self.slack))
+        both = res.out + b"\n" + res.err
+        for form in {self.secret, urllib.parse.quote_plus(self.secret),
+                     urllib.parse.quote(self.secret, safe="")}:
+            if form.encode() in both:
+                problems.append("the client secret appears in the output")
+        for tok in self.all_tokens():
+            parts = tok.split(".")
+            if tok.encode() in both or any(len(p) > 20 and p.encode() in both for p in parts[1:]):
+                problems.append("an access token (or its payload/signature) appears in the output")
+                break
+        if problems:
+            fail("; ".join(problems) + res.describe())
+
+
+# --- assertions ------------------------------------------------------------------------------
+
+def expect(res, state, *substrings, absent=(), line1=True):
+    """State and substrings (of line 1, or of the whole output with line1=False)."""
+    if res.state != state:
+        fail("expected %s, got %s%s" % (state, res.state, res.describe()))
+    where = res.line1 if line1 else res.text
+    for s in substrings:
+        if s not in where:
+            fail("expected %r in %s%s" % (s, "line 1" if line1 else "the output", res.describe()))
+    for s in absent:
+        if s in where:
+            fail("did not expect %r in %s%s" % (s, "line 1" if line1 else "the output",
+                                                res.describe()))
+
+
+def expect_summary_prefix(res, state):
+    prefix = "PASSWORD_SYNC %s - " % state
+    if not res.line1.startswith(prefix):
+        fail("line 1 does not start with %r%s" % (prefix, res.describe()))
+
+
+def expect_perf(res, label, age=None, warn=None, crit=None, tol=3):
+    """Perfdata `label=<age>s;warn;crit;;0`-ish: value within [age-1, age+tol+elapsed]."""
+    perf = res.perf()
+    if label not in perf:
+        fail("perfdata label %s missing%s" % (label, res.describe()))
+    p = perf[label]
+    if p["uom"] != "s":
+        fail("perfdata %s has unit %r, expected 's'%s" % (label, p["uom"], res.describe()))
+    if p["min"] != "0":
+        fail("perfdata %s min is %r, expected 0%s" % (label, p["min"], res.describe()))
+    if age is not None and not (age - 1 <= p["value"] <= age + tol + res.elapsed):
+        fail("perfdata %s=%s, expected about %s%s" % (label, p["value"], age, res.describe()))
+    if warn is not None and p["warn"] not in (warn if isinstance(warn, tuple) else (warn,)):
+        fail("perfdata %s warn is %r, expected %r%s" % (label, p["warn"], warn, res.describe()))
+    if crit is not None and p["crit"] != crit:
+        fail("perfdata %s crit is %r, expected %r%s" % (label, p["crit"], crit, res.describe()))
+
+
+def expect_no_perf(res, label):
+    if label in res.perf():
+        fail("perfdata label %s should be absent (null timestamp)%s" % (label, res.describe()))
+
+
+def expect_counts(ctx, tenant, res, sim=None, **want):
+    got = (sim or ctx.sim).stats(tenant)
+    wrong = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+    if wrong:
+        fail("simulator counts for %s: %s (got, want); all: %s%s"
+             % (tenant, wrong, got, res.describe()))
+    return got
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+TESTS = []
+
+
+def test(name):
+    def deco(fn):
+        TESTS.append((name, fn))
+        return fn
+    return deco
+
+
+def scenario_test(name, scenario, state, *substrings, extra=(), absent=(), perf=None,
+                  no_perf=(), timeout=DEFAULT_TIMEOUT, whole_output=()):
+    """A table-driven test: run `scenario`, assert state, line-1 substrings, perfdata."""
+    def fn(ctx):
+        res = ctx.run(scenario, *extra, timeout=timeout)
+        expect_summary_prefix(res, state)
+        expect(res, state, *substrings, absent=absent)
+        if whole_output:
+            expect(res, state, *whole_output, line1=False)
+        for label, kw in (perf or {}).items():
+            expect_perf(res, label, **kw)
+        for label in no_perf:
+            expect_no_perf(res, label)
+    TESTS.append((name, fn))
+
+
+W3D = "259200"
+OK_SUMMARY = "password hash sync enabled, last password sync 31m ago, last directory sync 12m ago"
+OK_PERF = {"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit=""),
+           "dirsync_age": dict(age=AGE_OK_DIRSYNC, warn=W3D, crit="")}
+
+# healthy
+scenario_test("ok", "ok", "OK", OK_SUMMARY, perf=OK_PERF)
+scenario_test("ok-reversed", "ok-reversed", "OK", OK_SUMMARY, perf=OK_PERF)
+scenario_test("ok-fractional", "ok-fractional", "OK", OK_SUMMARY, perf=OK_PERF)
+scenario_test("ok-future", "ok-future", "OK", "password hash sync enabled",
+              perf={"password_sync_age": dict(age=0, tol=0), "dirsync_age": dict(age=0, tol=0)})
+
+# verdicts
+scenario_test("feature-403", "feature-403", "OK", "last password sync 31m ago",
+              absent=("password hash sync enabled",),
+              whole_output=("OnPremDirectorySynchronization.Read.All",), perf=OK_PERF)
+scenario_test("phs-disabled", "phs-disabled", "CRITICAL",
+              "password hash sync is disabled (passwordSyncEnabled is false)", perf=OK_PERF)
+scenario_test("phs-disabled-ignored", "phs-disabled", "OK", "last directory sync 12m ago",
+              extra=("--password-sync", "ignore"), absent=("password hash sync is disabled",),
+              perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC, warn=W3D)})
+scenario_test("stale-password", "stale-password", "WARNING",
+              "last password sync 4d2h ago (warning above 3d)",
+              perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D),
+                    "dirsync_age": dict(age=AGE_OK_DIRSYNC)})
+scenario_test("stale-password-critical", "stale-password", "CRITICAL",
+              "last password sync 4d2h ago (critical above 4d)", extra=("-c", "4d"),
+              perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D, crit="345600")})
+scenario_test("stale-password-below-critical", "stale-password", "WARNING",
+              "(warning above 3d)", extra=("-c", "5d"),
+              perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D, crit="432000")})
+scenario_test("stale-password-warning-raised", "stale-password", "OK", "last password sync 4d2h ago",
+              extra=("-w", "5d"),
+              perf={"password_sync_age": dict(age=AGE_STALE, warn="432000")})
+scenario_test("stale-dirsync", "stale-dirsync", "WARNING",
+              "last directory sync 4d2h ago (warning above 3d)",
+              perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D),
+                    "password_sync_age": dict(age=AGE_OK_PASSWORD)})
+scenario_test("stale-dirsync-critical", "stale-dirsync", "CRITICAL",
+              "last directory sync 4d2h ago (critical above 4d)",
+              extra=("--dirsync-critical", "4d"),
+              perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D, crit="345600")})
+scenario_test("very-stale", "very-stale", "WARNING",
+              "last password sync 8d ago (warning above 3d)",
+              "last directory sync 8d ago (warning above 3d)",
+              perf={"password_sync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit=""),
+                    "dirsync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit="")})
+scenario_test("very-stale-critical", "very-stale", "CRITICAL", "(critical above 5d)",
+              extra=("-c", "5d", "--dirsync-critical", "5d"),
+              perf={"password_sync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit="432000"),
+                    "dirsync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit="432000")})
+scenario_test("dirsync-disabled", "dirsync-disabled", "CRITICAL",
+              "directory sync is disabled (onPremisesSyncEnabled is false)")
+scenario_test("never-synced", "never-synced", "CRITICAL",
+              "directory sync has never been enabled (onPremisesSyncEnabled is null)",
+              no_perf=("password_sync_age", "dirsync_age"))
+scenario_test("null-password", "null-password", "WARNING",
+              "no password sync recorded (onPremisesLastPasswordSyncDateTime is null)",
+              perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC)}, no_perf=("password_sync_age",))
+scenario_test("missing-password", "missing-password", "WARNING", "no password sync recorded",
+              perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC)}, no_perf=("password_sync_age",))
+scenario_test("null-dirsync", "null-dirsync", "WARNING",
+              "no directory sync recorded (onPremisesLastSyncDateTime is null)",
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD)}, no_perf=("dirsync_age",))
+
+# thresholds change the verdict and the perfdata
+scenario_test("threshold-warning-10m", "ok", "WARNING",
+              "last password sync 31m ago (warning above 10m)", extra=("-w", "10m"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn="600")})
+scenario_test("threshold-warning-range", "ok", "WARNING", extra=("-w", "1h:2h"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn="3600:7200")})
+scenario_test("threshold-warning-inside", "ok", "WARNING", extra=("-w", "@0:1h"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=("@0:3600", "@3600"))})
+scenario_test("threshold-warning-combined-unit", "ok", "OK", OK_SUMMARY, extra=("-w", "3d12h"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn="302400")})
+scenario_test("threshold-critical-30m", "ok", "CRITICAL",
+              "last password sync 31m ago (critical above 30m)", extra=("-c", "30m"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit="1800")})
+scenario_test("threshold-critical-perf-only", "ok", "OK", OK_SUMMARY, extra=("-c", "5d"),
+              perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit="432000")})
+scenario_test("threshold-dirsync-warning", "ok", "WARNING",
+              "last directory sync 12m ago (warning above 5m)", extra=("--dirsync-warning", "5m"),
+              perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC, warn="300"),
+                    "password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D)})
+
+# token endpoint errors
+scenario_test("aadsts-7000215", "aadsts-7000215", "UNKNOWN",
+              "token request rejected: AADSTS7000215 (invalid_client): ",
+              "Invalid client secret provided", absent=("Trace ID", "Correlation ID"))
+scenario_test("aadsts-7000222", "aadsts-7000222", "UNKNOWN",
+              "token request rejected: AADSTS7000222 (invalid_client): ", "are expired",
+              absent=("Trace ID",))
+scenario_test("aadsts-90002", "aadsts-90002", "UNKNOWN",
+              "token request rejected: AADSTS90002 (invalid_tenant): ", "not found",
+              absent=("Trace ID",))
+scenario_test("aadsts-700016", "aadsts-700016", "UNKNOWN",
+              "token request rejected: AADSTS700016 (unauthorized_client): ",
+              "was not found in the directory", absent=("Trace ID",))
+scenario_test("token-500", "token-500", "CRITICAL", "answered HTTP 500")
+scenario_test("token-html", "token-html", "UNKNOWN", "unexpected answer from")
+scenario_test("token-bad-json", "token-bad-json", "UNKNOWN", "unexpected answer from")
+scenario_test("token-slow", "token-slow", "CRITICAL", "timed out after 2s", extra=("-t", "2"),
+              timeout=2)
+scenario_test("token-slow-timeout-state", "token-slow", "UNKNOWN", "timed out after 2s",
+              extra=("-t", "2:UNKNOWN"), timeout=2)
+
+# Graph errors
+scenario_test("graph-403", "graph-403", "UNKNOWN", "Organization.Read.All")
+scenario_test("graph-500", "graph-500", "CRITICAL", "answered HTTP 500")
+scenario_test("graph-html", "graph-html", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-bad-json", "graph-bad-json", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-wrong-type", "graph-wrong-type", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-empty-value", "graph-empty-value", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-bad-date", "graph-bad-date", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-oversized", "graph-oversized", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-slow", "graph-slow", "CRITICAL", "timed out after 2s", extra=("-t", "2"),
+              timeout=2)
+
+
+@test("healthy-two-requests")
+def _(ctx):
+    """A healthy check makes exactly two HTTPS requests, shaped as the protocol says."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=1, graph_get=0, requests=2)
+    log = ctx.sim.log_of(tenant)
+    tok = [e for e in log if e["kind"] == "token"][0]
+    want = {"method": "POST", "grant_type": "client_credentials", "client_id": CLIENT_ID,
+            "scope": ctx.sim.url + "/.default", "secret_ok": True}
+    wrong = {k: (tok.get(k), v) for k, v in want.items() if tok.get(k) != v}
+    if not tok["content_type"].startswith("application/x-www-form-urlencoded"):
+        wrong["content_type"] = (tok["content_type"], "application/x-www-form-urlencoded")
+    if wrong:
+        fail("token request: %s (got, want)%s" % (wrong, res.describe()))
+    batch = [e for e in log if e["kind"] == "batch"][0]
+    got = dict(zip(batch.get("ids", []), batch.get("urls", [])))
+    if got != {"org": ORG_URL, "sync": SYNC_URL}:
+        fail("$batch sub-requests %r, expected org=%s sync=%s%s"
+             % (got, ORG_URL, SYNC_URL, res.describe()))
+
+
+@test("secret-from-file")
+def _(ctx):
+    """--client-secret-file (trailing newline ignored) instead of the environment."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret="file")
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+
+
+@test("env-tenant-client-authority")
+def _(ctx):
+    """-T, -C and --authority-host from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_AUTHORITY_HOST."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(None, "--graph-endpoint", ctx.sim.url, "--ca-file", ctx.ca, "--no-token-cache",
+                  base=False, env={"AZURE_TENANT_ID": tenant, "AZURE_CLIENT_ID": CLIENT_ID,
+                                   "AZURE_AUTHORITY_HOST": ctx.sim.url})
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+
+
+@test("wrong-secret")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret="definitely-not-the-secret")
+    expect(res, "UNKNOWN", "AADSTS7000215", "invalid_client")
+    expect_counts(ctx, tenant, res, token=1, batch=0)
+
+
+@test("aadsts-no-graph-request")
+def _(ctx):
+    tenant = ctx.unique("aadsts-7000222")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "AADSTS7000222")
+    expect_counts(ctx, tenant, res, token=1, batch=0, requests=1)
+
+
+@test("verbose-vvv-redacted")
+def _(ctx):
+    """-vvv shows the requests but neither the secret nor the token (property check)."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "-vvv")
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "> POST %s/%s/oauth2/v2.0/token" % (ctx.sim.url, tenant),
+           "> POST %s/beta/$batch" % ctx.sim.url, line1=False)
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+
+
+@test("verbose-v-vv")
+def _(ctx):
+    for flag in ("-v", "-vv"):
+        res = ctx.run("ok", flag)
+        expect(res, "OK", OK_SUMMARY)
+
+
+@test("batch-429-then-ok")
+def _(ctx):
+    """Sub-response 429 Retry-After 0.2: retried with only that sub-request, after the wait."""
+    tenant = ctx.unique("batch-429-then-ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=2)
+    batches = [e for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+    if batches[1].get("ids") != [batches[0]["ids"][batches[0]["urls"].index(ORG_URL)]]:
+        fail("the retry should carry only the organization sub-request, got %r%s"
+             % (batches[1], res.describe()))
+    gap = batches[1]["time"] - batches[0]["time"]
+    if gap < 0.2:
+        fail("retried after %.3fs, before Retry-After 0.2%s" % (gap, res.describe()))
+
+
+@test("batch-429-forever")
+def _(ctx):
+    """429 with Retry-After 30 cannot fit in the 10 s deadline: give up at once, say 429."""
+    tenant = ctx.unique("batch-429-forever")
+    res = ctx.run(tenant)
+    if res.state not in ("UNKNOWN", "CRITICAL"):
+        fail("expected UNKNOWN or CRITICAL, got %s%s" % (res.state, res.describe()))
+    expect(res, res.state, "429")
+    expect_counts(ctx, tenant, res, batch=1)
+    if res.elapsed > 3 + ctx.slack:
+        fail("took %.1fs: it should give up at once, not wait%s" % (res.elapsed, res.describe()))
+
+
+@test("graph-503-then-ok")
+def _(ctx):
+    tenant = ctx.unique("graph-503-then-ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=2)
+    batches = [e for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+    if batches[1]["time"] - batches[0]["time"] < 0.1:
+        fail("retried before Retry-After 0.1%s" % res.describe())
+
+
+@test("token-503")
+def _(ctx):
+    """Always 503: three attempts in all, then CRITICAL."""
+    tenant = ctx.unique("token-503")
+    res = ctx.run(tenant)
+    expect(res, "CRITICAL", "answered HTTP 503")
+    expect_counts(ctx, tenant, res, token=3, batch=0)
+
+
+@test("token-redirect")
+def _(ctx):
+    tenant = ctx.unique("token-redirect")
+    res = ctx.run(tenant)
+    expect(res, "CRITICAL", "answered with a redirect (HTTP 302)")
+    expect_counts(ctx, tenant, res, token=1, batch=0, requests=1)
+
+
+@test("graph-redirect")
+def _(ctx):
+    tenant = ctx.unique("graph-redirect")
+    res = ctx.run(tenant)
+    expect(res, "CRITICAL", "answered with a redirect (HTTP 307)")
+    expect_counts(ctx, tenant, res, token=1, batch=1, requests=2)
+
+
+@test("graph-401")
+def _(ctx):
+    tenant = ctx.unique("graph-401")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
+    got = ctx.sim.stats(tenant)
+    if got["batch"] > 2 or got["token"] > 2:
+        fail("401 must not loop: %s%s" % (got, res.describe()))
+
+
+# transport and TLS
+
+@test("unreachable-authority")
+def _(ctx):
+    url = "https://127.0.0.1:%d" % ctx.closed_port
+    res = ctx.run("ok", authority=url)
+    expect(res, "CRITICAL", "cannot reach 127.0.0.1:%d" % ctx.closed_port)
+
+
+@test("unreachable-graph")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    url = "https://127.0.0.1:%d" % ctx.closed_port
+    res = ctx.run(tenant, graph=url)
+    expect(res, "CRITICAL", "cannot reach 127.0.0.1:%d" % ctx.closed_port)
+    expect_counts(ctx, tenant, res, token=1, batch=0)
+
+
+def tls_test(name, sim_name, use_ca=True):
+    def fn(ctx):
+        sim = ctx.sims[sim_name]
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, sim=sim, ca=use_ca)
+        expect(res, "CRITICAL", "127.0.0.1:%d" % sim.port)
+        # The handshake must fail before any HTTP request (and so the secret) is sent.
+        expect_counts(ctx, tenant, res, sim=sim, token=0, requests=0)
+    TESTS.append((name, fn))
+
+
+tls_test("tls-unknown-ca-no-ca-file", "main", use_ca=False)
+tls_test("tls-self-signed-unknown-ca", "unknownca")
+tls_test("tls-wrong-host", "wronghost")
+tls_test("tls-expired", "expired")
+
+
+# usage errors: UNKNOWN, and nothing is sent
+
+def usage_test(name, *extra, secret="env", tenant=True, env=None):
+    def fn(ctx):
+        t = ctx.unique("ok") if tenant else None
+        res = ctx.run(t, *[a.replace("{dir}", ctx.dir) for a in extra], secret=secret, env=env)
+        expect_summary_prefix(res, "UNKNOWN")
+        expect(res, "UNKNOWN")
+        if t is not None:
+            expect_counts(ctx, t, res, requests=0)
+    TESTS.append((name, fn))
+
+
+usage_test("usage-bad-range", "-w", "abc")
+usage_test("usage-range-start-above-end", "-w", "5d:1d")
+usage_test("usage-bad-duration-unit", "--dirsync-critical", "3x")
+usage_test("usage-missing-tenant", tenant=False)
+usage_test("usage-bad-critical", "-c", "1d:2x")
+usage_test("usage-missing-secret", secret=None)
+usage_test("usage-secret-file-is-directory", "--client-secret-file", "{dir}", secret=None)
+usage_test("usage-secret-file-missing", "--client-secret-file", "/nonexistent/secret",
+           secret=None)
+usage_test("usage-bad-password-sync", "--password-sync", "sometimes")
+usage_test("usage-bad-timeout", "-t", "soon")
+usage_test("usage-bad-timeout-state", "-t", "10:BOGUS")
+usage_test("usage-unknown-option", "--frobnicate")
+
+
+@test("usage-missing-client-id")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(None, "-T", tenant, "--authority-host", ctx.sim.url, "--graph-endpoint",
+                  ctx.sim.url, "--ca-file", ctx.ca, "--no-token-cache", base=False)
+    expect_summary_prefix(res, "UNKNOWN")
+    expect_counts(ctx, tenant, res, requests=0)
+
+
+@test("usage-secret-on-command-line-not-echoed")
+def _(ctx):
+    """No option takes a secret; one given anyway is refused and never echoed back."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--client-secret=" + ctx.secret, secret=None)
+    expect(res, "UNKNOWN")
+    expect_counts(ctx, tenant, res, requests=0)
+
+
+# --- runner ----------------------------------------------------------------------------------
+
+def main():
+    p = argparse.ArgumentParser(description="check_password_sync integration tests")
+    p.add_argument("--binary", default=os.path.join(ROOT, "check_password_sync"))
+    p.add_argument("--wrapper", default="", help='command prefix, e.g. "valgrind -q --error-exitcode=1"')
+    p.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
+                   help="run only tests whose name contains SUBSTRING (repeatable: any)")
+    p.add_argument("--list", action="store_true", help="list the test names and exit")
+    p.add_argument("--jobs", "-j", type=int, default=3)
+    p.add_argument("--slack", type=float, default=None,
+                   help="seconds allowed past -t (default 1, or 15 with --wrapper)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument("--show", action="store_true", help="print every run's command and output")
+    args = p.parse_args()
+
+    selected = [(n, f) for n, f in TESTS if not args.k or any(k in n for k in args.k)]
+    if args.list:
+        for n, _ in selected:
+            print(n)
+        return 0
+    if not os.access(args.binary, os.X_OK):
+        print("FAIL setup: %s is not an executable (build it with make)" % args.binary)
+        print("integration: 0 passed, 1 failed")
+        return 1
+
+    ctx = Context(args)
+    try:
+        ctx.setup()
+    except Exception as e:  # noqa: BLE001
+        print("FAIL setup: %s" % e)
+        print("integration: 0 passed, 1 failed")
+        ctx.teardown()
+        return 1
+
+    passed = failed = 0
+    out_lock = threading.Lock()
+
+    def one(item):
+        name, fn = item
+        t0 = time.monotonic()
+        try:
+            fn(ctx)
+            line, ok = "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
+        except TestFailure as e:
+            line, ok = "FAIL %s: %s" % (name, e), False
+        except Exception as e:  # noqa: BLE001
+            line, ok = "FAIL %s: %s: %s" % (name, type(e).__name__, e), False
+        with out_lock:
+            print(line, flush=True)
+        return ok
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for ok in pool.map(one, selected):
+                if ok:
+                    passed += 1
+                else:
+                    failed += 1
+    finally:
+        ctx.teardown()
+    print("integration: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

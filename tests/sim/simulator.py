@@ -1,0 +1,665 @@
+#!/usr/bin/env python3
+"""Microsoft Graph and Entra token endpoint simulator for check_password_sync tests.
+
+HTTPS on 127.0.0.1, HTTP/1.1 with keep-alive. Every answer is written with one sendall of
+headers and body, on sockets with TCP_NODELAY, so the simulator adds no latency of its own.
+
+Endpoints:
+  POST /{tenant}/oauth2/v2.0/token      client-credentials grant; the tenant names the scenario
+  POST /beta/$batch                     the scenario is found through the bearer token
+  GET  /beta/organization               the same data as the batch's sub-requests
+  GET  /beta/directory/onPremisesSynchronization
+  GET  /_sim/stats[?tenant=X]           request counts
+  GET  /_sim/tokens[?tenant=X]          access tokens issued so far (tests check none leaks)
+  GET  /_sim/log[?tenant=X]             what was asked (no secrets), e.g. each batch's sub-requests
+  POST /_sim/reset                      forget counts, logs, tokens and per-token state
+
+Usage:
+  simulator.py --cert server.pem --key server.key --port 0 --port-file F --secret-file S
+Scenarios are data in scenarios.py; tests/README.md lists them.
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import secrets
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402
+from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E402
+
+ORG_SELECT = {"onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
+              "onPremisesLastPasswordSyncDateTime"}
+SYNC_SELECT = {"features"}
+MAX_BATCH = 20
+MAX_BODY = 1024 * 1024
+STAT_KEYS = ("token", "batch", "graph_get", "requests", "connections")
+
+SHUTDOWN = threading.Event()
+
+
+# --- time ----------------------------------------------------------------------------------
+
+def iso(ago, now):
+    """Render an Ago at request time `now` (epoch seconds)."""
+    # Whole second at least `seconds` (plus a safety second) in the past; see scenarios.Ago.
+    instant = int(now) - ago.seconds - 1
+    fmt = ago.fmt
+    if "offset" in fmt:
+        tz = datetime.timezone(datetime.timedelta(hours=2))
+        suffix = "+02:00"
+    else:
+        tz = datetime.timezone.utc
+        suffix = "Z"
+    text = datetime.datetime.fromtimestamp(instant, tz).strftime("%Y-%m-%dT%H:%M:%S")
+    if "frac" in fmt:
+        text += ".1234567"
+    return text + suffix
+
+
+def render(value, now):
+    """Resolve Ago and ABSENT inside JSON-able data."""
+    if isinstance(value, Ago):
+        return iso(value, now)
+    if isinstance(value, dict):
+        return {k: render(v, now) for k, v in value.items() if v is not ABSENT}
+    if isinstance(value, list):
+        return [render(v, now) for v in value if v is not ABSENT]
+    return value
+
+
+def aad_timestamp(now):
+    return time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(now))
+
+
+def graph_date(now):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+
+
+# --- state ---------------------------------------------------------------------------------
+
+class State:
+    def __init__(self, secret):
+        self.lock = threading.Lock()
+        self.secret = secret
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.stats = {}        # tenant -> counts
+            self.tokens = {}       # access token -> tenant
+            self.batch_steps = {}  # access token -> number of $batch requests made with it
+            self.log = []          # dicts, each with "tenant"
+            self.connections = 0
+
+    def count(self, tenant, key):
+        with self.lock:
+            st = self.stats.setdefault(tenant, dict.fromkeys(STAT_KEYS, 0))
+            st[key] += 1
+
+    def record(self, tenant, entry):
+        with self.lock:
+            entry["tenant"] = tenant
+            entry["time"] = time.time()
+            self.log.append(entry)
+
+    def issue_token(self, tenant):
+        header = base64.urlsafe_b64encode(b'{"typ":"JWT","alg":"RS256","kid":"sim"}').rstrip(b"=")
+        payload = json.dumps({"aud": "https://graph.microsoft.com", "tid": tenant,
+                              "nonce": secrets.token_hex(16)}).encode()
+        token = b".".join([header, base64.urlsafe_b64encode(payload).rstrip(b"="),
+                           base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=")]).decode()
+        with self.lock:
+            self.tokens[token] = tenant
+        return token
+
+    def tenant_for(self, token):
+        with self.lock:
+            return self.tokens.get(token)
+
+    def next_batch_step(self, token):
+        with self.lock:
+            n = self.batch_steps.get(token, 0)
+            self.batch_steps[token] = n + 1
+            return n
+
+
+# --- deliveries: how the bytes of an answer reach the client ----------------------------------
+#
+# Each takes (handler, head: bytes, body: bytes). Hostile servers are added here (trickle,
+# cut short, never answer, reset, ...) and named by a scenario's Reply(delivery=...).
+
+def deliver_normal(handler, head, body):
+    handler.connection.sendall(head + body)
+
+
+DELIVERIES = {
+    "normal": deliver_normal,
+}
+
+
+# --- the handler -----------------------------------------------------------------------------
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+
+    def setup(self):
+        # TLS handshake here, in the connection's own thread, so one slow client cannot stall
+        # the accept loop.
+        sock = self.request
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(self.server.idle_timeout)
+        try:
+            self.request = self.server.tls.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            self.server.log("TLS handshake failed: %s" % e)
+            self.request = None
+            try:
+                sock.close()
+            except OSError:
+                pass
+            raise ConnectionAbortedError from e
+        self.connection = self.request
+        self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = self.connection.makefile("wb", 0)
+        self.tenants_seen = set()
+        with self.server.state.lock:
+            self.server.state.connections += 1
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+
+    def log_message(self, fmt, *args):
+        self.server.log("%s %s" % (self.address_string(), fmt % args))
+
+    # -- plumbing
+
+    def _read_body(self):
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked()
+        if not length:
+            return b""
+        n = int(length)
+        if n > MAX_BODY:
+            raise ValueError("request body too large")
+        return self.rfile.read(n)
+
+    def _read_chunked(self):
+        data = b""
+        while True:
+            line = self.rfile.readline(1024).strip()
+            size = int(line.split(b";")[0], 16)
+            if size == 0:
+                while self.rfile.readline(1024).strip():
+                    pass
+                return data
+            data += self.rfile.read(size)
+            self.rfile.readline(16)
+            if len(data) > MAX_BODY:
+                raise ValueError("request body too large")
+
+    def send(self, status, body=b"", content_type="application/json; charset=utf-8",
+             headers=None, delivery="normal"):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif not isinstance(body, (bytes, bytearray)):
+            body = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        lines = ["HTTP/1.1 %d %s" % (status, self.responses.get(status, ("Status",))[0])]
+        hdrs = {"Date": self.date_time_string(), "Server": self.server_version}
+        if content_type:
+            hdrs["Content-Type"] = content_type
+        hdrs.update(headers or {})
+        hdrs["Content-Length"] = str(len(body))
+        if self.close_connection:
+            hdrs["Connection"] = "close"
+        for k, v in hdrs.items():
+            lines.append("%s: %s" % (k, v))
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.log_request(status, len(body))
+        DELIVERIES[delivery](self, head, bytes(body))
+
+    def send_reply(self, reply, now):
+        body = reply.body
+        if not isinstance(body, (bytes, str)):
+            body = render(body, now)
+        ctype = reply.content_type or "application/json; charset=utf-8"
+        self.send(reply.status, body, ctype, reply.headers, reply.delivery)
+
+    def wait(self, seconds):
+        """Sleep (for slow scenarios); returns False when the simulator is shutting down."""
+        if seconds > 0:
+            return not SHUTDOWN.wait(seconds)
+        return True
+
+    def seen(self, tenant):
+        st = self.server.state
+        st.count(tenant, "requests")
+        if tenant not in self.tenants_seen:
+            self.tenants_seen.add(tenant)
+            st.count(tenant, "connections")
+
+    # -- dispatch
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def dispatch(self, method):
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            self.send(400, {"error": {"code": "BadRequest", "message": "Unreadable request body."}})
+            return
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        query = parse_qs(url.query)
+        try:
+            if path.startswith("/_sim/"):
+                self.sim_endpoint(method, path, query)
+            elif path.startswith("/beta/") or path.startswith("/v1.0/"):
+                self.graph(method, path, url.query, body)
+            else:
+                parts = path.split("/")
+                # ['', tenant, 'oauth2', 'v2.0', 'token']
+                if len(parts) == 5 and parts[2:] == ["oauth2", "v2.0", "token"] and parts[1]:
+                    self.token(method, parts[1], body)
+                else:
+                    self.send(404, {"error": {"code": "NotFound", "message": "No such endpoint."}})
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, socket.timeout):
+            self.close_connection = True
+
+    # -- simulator control
+
+    def sim_endpoint(self, method, path, query):
+        st = self.server.state
+        tenant = query.get("tenant", [None])[0]
+        if method == "POST" and path == "/_sim/reset":
+            st.reset()
+            self.send(200, {"reset": True})
+        elif method == "GET" and path == "/_sim/stats":
+            with st.lock:
+                if tenant is not None:
+                    out = dict(st.stats.get(tenant, dict.fromkeys(STAT_KEYS, 0)))
+                else:
+                    out = dict.fromkeys(STAT_KEYS, 0)
+                    for counts in st.stats.values():
+                        for k in STAT_KEYS:
+                            out[k] += counts[k]
+                    out["connections"] = st.connections
+                    out["tenants"] = {t: dict(c) for t, c in st.stats.items()}
+            self.send(200, out)
+        elif method == "GET" and path == "/_sim/tokens":
+            with st.lock:
+                toks = [t for t, ten in st.tokens.items() if tenant is None or ten == tenant]
+            self.send(200, {"tokens": toks})
+        elif method == "GET" and path == "/_sim/log":
+            with st.lock:
+                entries = [e for e in st.log if tenant is None or e["tenant"] == tenant]
+            self.send(200, {"log": entries})
+        else:
+            self.send(404, {"error": "unknown simulator endpoint"})
+
+    # -- token endpoint
+
+    def aad_error(self, err, tenant, client_id, now):
+        trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
+        ts = aad_timestamp(now)
+        desc = err.description.format(tenant=tenant, client_id=client_id or "")
+        desc += "\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s" % (trace, corr, ts)
+        body = {
+            "error": err.error,
+            "error_description": desc,
+            "error_codes": [err.code],
+            "timestamp": ts,
+            "trace_id": trace,
+            "correlation_id": corr,
+            "error_uri": "https://login.microsoftonline.com/error?code=%d" % err.code,
+        }
+        headers = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
+                   "x-ms-request-id": trace, "X-Content-Type-Options": "nosniff"}
+        if not self.wait(err.delay):
+            return
+        self.send(err.status, body, "application/json; charset=utf-8", headers, err.delivery)
+
+    def token(self, method, tenant, body):
+        st = self.server.state
+        now = time.time()
+        st.count(tenant, "token")
+        self.seen(tenant)
+        ctype = self.headers.get("Content-Type", "")
+        form = {}
+        if ctype.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+            try:
+                form = {k: v[0] for k, v in
+                        parse_qs(body.decode("utf-8"), keep_blank_values=True,
+                                 strict_parsing=bool(body)).items()}
+            except (UnicodeDecodeError, ValueError):
+                form = {}
+        client_id = form.get("client_id")
+        st.record(tenant, {
+            "kind": "token", "method": method, "content_type": ctype,
+            "fields": sorted(form), "grant_type": form.get("grant_type"),
+            "client_id": client_id, "scope": form.get("scope"),
+            "secret_ok": form.get("client_secret") == st.secret,
+            "user_agent": self.headers.get("User-Agent"),
+        })
+
+        def err(status, error, code, text):
+            self.aad_error(AadError(status, error, code, text), tenant, client_id, now)
+
+        if method != "POST":
+            return err(400, "invalid_request", 900561,
+                       "AADSTS900561: The endpoint only accepts POST requests. Received a %s request."
+                       % method)
+        if not form.get("grant_type"):
+            return err(400, "invalid_request", 900144,
+                       "AADSTS900144: The request body must contain the following parameter: "
+                       "'grant_type'.")
+        if form["grant_type"] != "client_credentials":
+            return err(400, "unsupported_grant_type", 70003,
+                       "AADSTS70003: The app requested an unsupported grant type '%s'."
+                       % form["grant_type"])
+        if not client_id:
+            return err(400, "invalid_request", 900144,
+                       "AADSTS900144: The request body must contain the following parameter: "
+                       "'client_id'.")
+        scope = form.get("scope", "")
+        if not scope.endswith("/.default") or not scope.startswith("https://"):
+            return err(400, "invalid_scope", 1002012,
+                       "AADSTS1002012: The provided value for scope %s is not valid. Client "
+                       "credential flows must have a scope value with /.default suffixed to the "
+                       "resource identifier (application ID URI)." % scope)
+        sc = scenarios.get(tenant)
+        if sc is None:
+            return err(400, "invalid_tenant", 90002,
+                       "AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the "
+                       "correct tenant ID and are signing into the correct cloud.")
+        if "client_secret" not in form:
+            return err(401, "invalid_client", 7000216,
+                       "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is "
+                       "required for the 'client_credentials' grant type.")
+        if form["client_secret"] != st.secret:
+            return err(401, "invalid_client", 7000215,
+                       "AADSTS7000215: Invalid client secret provided. Ensure the secret being "
+                       "sent in the request is the client secret value, not the client secret ID, "
+                       "for a secret added to app '%s'." % client_id)
+
+        behaviour = sc["token"]
+        if isinstance(behaviour, AadError):
+            return self.aad_error(behaviour, tenant, client_id, now)
+        if isinstance(behaviour, Reply):
+            if not self.wait(behaviour.delay):
+                return
+            return self.send_reply(behaviour, now)
+        if isinstance(behaviour, dict) and not self.wait(behaviour.get("delay", 0)):
+            return
+        token = st.issue_token(tenant)
+        self.send(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                        "access_token": token},
+                  "application/json; charset=utf-8",
+                  {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
+                   "x-ms-request-id": str(uuid.uuid4())})
+
+    # -- Graph
+
+    def graph_headers(self):
+        rid = str(uuid.uuid4())
+        return {"request-id": rid, "client-request-id": rid,
+                "x-ms-ags-diagnostic": '{"ServerInfo":{"DataCenter":"Loopback","Slice":"E",'
+                                       '"Ring":"0","ScaleUnit":"000","RoleInstance":"SIM"}}',
+                "Strict-Transport-Security": "max-age=31536000",
+                "Cache-Control": "no-cache", "OData-Version": "4.0"}
+
+    def graph_error_body(self, err, now):
+        rid = str(uuid.uuid4())
+        return {"error": {"code": err.code, "message": err.message,
+                          "innerError": {"date": graph_date(now), "request-id": rid,
+                                         "client-request-id": rid}}}
+
+    def send_graph_error(self, err, now):
+        headers = self.graph_headers()
+        headers.update(err.headers)
+        self.send(err.status, self.graph_error_body(err, now), "application/json", headers)
+
+    def sub_response(self, sc, which, now):
+        """(status, headers, body) of the organization or sync sub-request."""
+        spec = sc[which]
+        headers = {"Cache-Control": "no-cache", "x-ms-resource-unit": "1", "OData-Version": "4.0",
+                   "Content-Type": "application/json;odata.metadata=minimal;"
+                                   "odata.streaming=true;IEEE754Compatible=false;charset=utf-8"}
+        if isinstance(spec, Sub):
+            headers.update(spec.headers)
+            if spec.error is not None:
+                return spec.status, headers, self.graph_error_body(spec.error, now)
+            return spec.status, headers, render(spec.body, now)
+        base = "https://graph.microsoft.com/beta/$metadata#"
+        if which == "org":
+            body = {"@odata.context": base + "organization(onPremisesSyncEnabled,"
+                    "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime)",
+                    "value": [render(spec, now)]}
+        else:
+            body = {"@odata.context": base + "directory/onPremisesSynchronization(features)",
+                    "value": [{"id": scenarios.ORG_ID, "features": render(spec, now)}]}
+        return 200, headers, body
+
+    def bearer_tenant(self):
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return None, None
+        token = auth[len("Bearer "):].strip()
+        return token, self.server.state.tenant_for(token)
+
+    def graph(self, method, path, query, body):
+        now = time.time()
+        st = self.server.state
+        token, tenant = self.bearer_tenant()
+        if tenant is None:
+            st.count("(no tenant)", "requests")
+            msg = ("Access token is empty." if not token else
+                   "CompactToken parsing failed with error code: 80049217")
+            return self.send_graph_error(GraphError(401, "InvalidAuthenticationToken", msg), now)
+        self.seen(tenant)
+        sc = scenarios.get(tenant)
+        if method == "POST" and path == "/beta/$batch":
+            st.count(tenant, "batch")
+            return self.batch(sc, tenant, token, body, now)
+        if method == "GET" and path in ("/beta/organization",
+                                        "/beta/directory/onPremisesSynchronization"):
+            st.count(tenant, "graph_get")
+            which = "org" if path.endswith("organization") else "sync"
+            st.record(tenant, {"kind": "graph_get", "path": path, "query": query})
+            status, headers, out = self.sub_response(sc, which, now)
+            hdrs = self.graph_headers()
+            hdrs.update({k: v for k, v in headers.items() if k != "Content-Type"})
+            return self.send(status, out, headers["Content-Type"], hdrs)
+        st.record(tenant, {"kind": "graph_other", "method": method, "path": path})
+        self.send_graph_error(GraphError(400, "BadRequest",
+                                         "Resource not found for the segment '%s'."
+                                         % path.rsplit("/", 1)[-1]), now)
+
+    def classify(self, url):
+        """'org' or 'sync' for the two sub-request URLs the plugin may send, else None."""
+        parts = urlsplit(url)
+        path = "/" + unquote(parts.path).lstrip("/")
+        select = set()
+        for v in parse_qs(parts.query).get("$select", []):
+            select.update(x.strip() for x in v.split(","))
+        if path == "/organization" and ORG_SELECT <= select:
+            return "org"
+        if path == "/directory/onPremisesSynchronization" and SYNC_SELECT <= select:
+            return "sync"
+        return None
+
+    def batch(self, sc, tenant, token, body, now):
+        st = self.server.state
+
+        def bad(msg):
+            st.record(tenant, {"kind": "batch", "error": msg})
+            self.send_graph_error(GraphError(400, "BadRequest", msg), now)
+
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            return bad("Content-Type must be application/json, got '%s'." % ctype)
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return bad("Invalid batch payload format.")
+        reqs = doc.get("requests") if isinstance(doc, dict) else None
+        if not isinstance(reqs, list) or not reqs:
+            return bad("Invalid batch payload format: 'requests' must be a non-empty array.")
+        if len(reqs) > MAX_BATCH:
+            return bad("Invalid batch payload format: at most %d requests." % MAX_BATCH)
+        ids, kinds = [], []
+        for r in reqs:
+            if not isinstance(r, dict) or not isinstance(r.get("id"), str) or not r["id"]:
+                return bad("Invalid batch payload format: each request needs a string 'id'.")
+            if r.get("method") != "GET":
+                return bad("Unsupported method '%s' in request '%s'." % (r.get("method"), r["id"]))
+            if r["id"] in ids:
+                return bad("Batch request ids must be unique: '%s' appears twice." % r["id"])
+            kind = self.classify(r.get("url", "")) if isinstance(r.get("url"), str) else None
+            if kind is None:
+                return bad("Unexpected url in request '%s': %r" % (r["id"], r.get("url")))
+            ids.append(r["id"])
+            kinds.append(kind)
+        st.record(tenant, {"kind": "batch", "ids": ids, "urls": [r["url"] for r in reqs],
+                           "content_type": self.headers.get("Content-Type")})
+
+        steps = sc["batch"]
+        step = steps[min(st.next_batch_step(token), len(steps) - 1)]
+        if not self.wait(step.get("delay", 0)):
+            return
+        whole = step.get("whole")
+        if isinstance(whole, GraphError):
+            return self.send_graph_error(whole, now)
+        if isinstance(whole, Reply):
+            if not self.wait(whole.delay):
+                return
+            return self.send_reply(whole, now)
+
+        responses = []
+        for rid, kind in zip(ids, kinds):
+            over = step.get(kind)
+            if over is not None:
+                scen = dict(sc)
+                scen[kind] = over
+                status, headers, out = self.sub_response(scen, kind, now)
+            else:
+                status, headers, out = self.sub_response(sc, kind, now)
+            responses.append({"id": rid, "status": status, "headers": headers, "body": out})
+        if sc["reverse"]:
+            responses.reverse()
+        self.send(200, {"responses": responses},
+                  "application/json;odata.metadata=minimal;odata.streaming=true;"
+                  "IEEE754Compatible=false;charset=utf-8", self.graph_headers())
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr, tls, state, verbose, idle_timeout=30.0):
+        self.tls = tls
+        self.state = state
+        self.verbose = verbose
+        self.idle_timeout = idle_timeout
+        super().__init__(addr, Handler)
+
+    def log(self, text):
+        if self.verbose:
+            sys.stderr.write("sim: %s\n" % text)
+            sys.stderr.flush()
+
+    def handle_error(self, request, client_address):
+        if sys.exc_info()[0] is ConnectionAbortedError:
+            return
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+    def shutdown_request(self, request):
+        # `request` is the plain socket; the TLS socket shares its fd and is closed with it.
+        try:
+            request.close()
+        except OSError:
+            pass
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--cert", required=True)
+    p.add_argument("--key", required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--port-file", help="write the port here once listening")
+    p.add_argument("--secret-file", required=True, help="the client secret the tests expect")
+    p.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    a = p.parse_args(argv)
+
+    if not a.host.startswith("127.") and a.host not in ("localhost", "::1"):
+        p.error("the simulator only listens on loopback")
+    with open(a.secret_file, "r", encoding="utf-8") as f:
+        secret = f.read()
+    if secret.endswith("\n"):
+        secret = secret[:-1]
+
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.minimum_version = ssl.TLSVersion.TLSv1_2
+    tls.load_cert_chain(a.cert, a.key)
+    tls.set_alpn_protocols(["http/1.1"])
+
+    server = Server((a.host, a.port), tls, State(secret), a.verbose)
+    port = server.server_address[1]
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.replace(tmp, a.port_file)
+    server.log("listening on https://%s:%d" % (a.host, port))
+
+    def stop(signum, frame):
+        SHUTDOWN.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        SHUTDOWN.set()
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,7 +25,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration integration-credentials demo install uninstall e2e clean format
+.PHONY: all deps check unit unit-san integration integration-credentials demo install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -75,6 +75,10 @@ demo: deps
 e2e: $(PLUGIN)
 	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh
 
+# Builds the Debian package, runs lintian, installs it and runs the installed plugin.
+deb:
+	@tests/tools/run_stage.sh deb tests/e2e/deb.sh
+
 install: $(PLUGIN)
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/$(PLUGIN)
@@ -95,4 +99,4 @@ clean:
 	rm -rf build $(PLUGIN)
 
 # Extra stages that .ci/run runs after `make check` (each records its counts in build/results).
-CI_STAGES =
+CI_STAGES = e2e deb

@@ -70,7 +70,9 @@ void judge_sync_enabled(Verdict &verdict, SyncEnabled enabled) {
 void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
   switch (status.password_sync_feature) {
   case PasswordSyncFeature::Enabled:
-    verdict.summary.push_back("password hash sync enabled");
+    if (status.sync_enabled == SyncEnabled::True) { // "enabled" reads as healthy; not with sync off
+      verdict.summary.push_back("password hash sync enabled");
+    }
     verdict.details.push_back("password hash sync: enabled (features.passwordSyncEnabled)");
     break;
   case PasswordSyncFeature::Disabled:

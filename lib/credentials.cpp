@@ -184,8 +184,8 @@ std::vector<std::string> given_options(const Config &config) {
 
 std::unique_ptr<Credential> from_option(const Config &config, const Environment &env) {
   if (!config.client_secret_file.empty()) {
-    return std::make_unique<SecretCredential>(
-        read_secret_file(config.client_secret_file, "client secret"), config.client_secret_file);
+    return std::make_unique<SecretCredential>(load_client_secret(config, env),
+                                              config.client_secret_file);
   }
   if (!config.certificate_file.empty()) {
     return certificate_credential(config, env, config.certificate_file, config.certificate_file);
@@ -202,7 +202,7 @@ std::unique_ptr<Credential> from_environment(const Config &config, const Environ
                                              const std::string &variable) {
   std::string value = nonempty_env(env, variable);
   if (variable == "AZURE_CLIENT_SECRET") {
-    return std::make_unique<SecretCredential>(Secret(std::move(value)), variable);
+    return std::make_unique<SecretCredential>(load_client_secret(config, env), variable);
   }
   if (variable == "AZURE_CLIENT_CERTIFICATE_PATH") {
     return certificate_credential(config, env, value, value + " (" + variable + ")");

@@ -65,10 +65,9 @@ std::size_t collect_header(char *data, std::size_t size, std::size_t count, void
 
 // libcurl's connection notes worth the output budget: where it connected and what TLS said.
 bool is_useful_curl_note(std::string_view text) {
-  static constexpr std::string_view prefixes[] = {"Trying",        "Connected to", "SSL connection",
-                                                  " subject:",     " issuer:",     " SSL certificate",
-                                                  " expire date:", "Re-using",     "Uses proxy",
-                                                  "Establish HTTP proxy"};
+  static constexpr std::string_view prefixes[] = {
+      "Trying",           "Connected to",  "SSL connection", " subject:",  " issuer:",
+      " SSL certificate", " expire date:", "Re-using",       "Uses proxy", "Establish HTTP proxy"};
   for (std::string_view prefix : prefixes) {
     if (text.rfind(prefix, 0) == 0) {
       return true;
@@ -92,8 +91,9 @@ int trace_curl_text(CURL *, curl_infotype type, char *data, std::size_t size, vo
 
 // Response headers worth showing; the rest is noise within a 4 KB output.
 bool is_useful_header(std::string_view name) {
-  static constexpr std::string_view names[] = {"retry-after", "location",   "www-authenticate",
-                                               "request-id",  "x-ms-request-id", "content-encoding"};
+  static constexpr std::string_view names[] = {"retry-after",      "location",
+                                               "www-authenticate", "request-id",
+                                               "x-ms-request-id",  "content-encoding"};
   for (std::string_view useful : names) {
     if (name == useful) {
       return true;

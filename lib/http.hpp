@@ -86,7 +86,7 @@ struct HttpSettings {
   std::string ca_file;            // extra CA bundle, trusted besides the system's
   bool allow_plain_http = false;  // only for link-local or loopback identity endpoints
   std::size_t max_body = 1 << 20; // a larger answer is refused
-  std::string proxy;              // --proxy; empty: libcurl's https_proxy/no_proxy environment
+  std::string proxy{};            // --proxy; empty: libcurl's https_proxy/no_proxy environment
   bool bypass_proxy = false;      // managed identity endpoints: never through a proxy
 };
 

@@ -81,4 +81,14 @@ Secret read_secret_file(const std::string &path, std::string_view what) {
   return trimmed;
 }
 
+Secret load_client_secret(const Config &config, const Environment &env) {
+  if (!config.client_secret_file.empty()) {
+    return read_secret_file(config.client_secret_file, "client secret");
+  }
+  if (auto value = env("AZURE_CLIENT_SECRET"); value && !value->empty()) {
+    return Secret(std::move(*value));
+  }
+  throw ConfigError("no client secret: use --client-secret-file FILE or set AZURE_CLIENT_SECRET");
+}
+
 } // namespace cps

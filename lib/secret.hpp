@@ -35,4 +35,7 @@ Secret read_secret_bytes(const std::string &path, std::string_view what, std::si
 // ConfigError.
 Secret read_secret_file(const std::string &path, std::string_view what);
 
+// The client secret from --client-secret-file, else AZURE_CLIENT_SECRET. Throws ConfigError.
+Secret load_client_secret(const Config &config, const Environment &env);
+
 } // namespace cps

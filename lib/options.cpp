@@ -476,6 +476,9 @@ std::string help_text() {
           "inclusive) whose numbers are seconds or durations: 90, 45m, 36h, 3d, 1w, 3d12h.\n"
           "An age outside the warning range is WARNING, outside the critical range\n"
           "CRITICAL; -w 3d warns when the last sync is more than three days old.\n\n"
+          "Credentials: one of --client-secret-file, --certificate, --managed-identity,\n"
+          "--federated-token-file; without one, AZURE_CLIENT_SECRET, then\n"
+          "AZURE_CLIENT_CERTIFICATE_PATH, then AZURE_FEDERATED_TOKEN_FILE.\n\n"
           "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and\n"
           "--version). See check_password_sync(1).\n";
   return text;

@@ -6,6 +6,10 @@ CPPFLAGS ?=
 LDFLAGS  ?=
 PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
 LIBS     = -lcurl -lcrypto
+# A check is one short process: libstdc++ linked in (only the parts used, relocated at link time)
+# and no needless libraries (libm) keep its start-up time and memory at those of one curl request
+# (see bench/RESULTS.md).
+LINK_FLAGS = -static-libstdc++ -static-libgcc -Wl,--as-needed
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
@@ -25,7 +29,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration integration-credentials demo install uninstall e2e deb clean format
+.PHONY: all deps check unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -33,7 +37,7 @@ deps:
 	@tests/tools/deps.sh $(DEB_PACKAGES)
 
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
 build/%.o: %.cpp $(wildcard lib/*.hpp)
 	@mkdir -p $(dir $@)
@@ -71,6 +75,10 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./$(PLUGIN)
+
+# The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
+bench: $(PLUGIN)
+	python3 bench/bench.py --binary ./$(PLUGIN)
 
 e2e: $(PLUGIN)
 	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh

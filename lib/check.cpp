@@ -7,6 +7,7 @@
 #include "evaluate.hpp"
 #include "graph.hpp"
 #include "http.hpp"
+#include "token_cache.hpp"
 
 #include <ctime>
 
@@ -57,10 +58,19 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   std::unique_ptr<Credential> credential = choose_credential(config, env, trace);
   describe_setup(config, *credential, trace);
   HttpClient http(directory_http_settings(config), trace);
-  TokenContext token_context{config, env, http, deadline, trace, now()};
-  AccessToken token = credential->acquire(token_context);
-  SyncStatus status =
-      fetch_sync_status(http, config.graph_endpoint, token.value.reveal(), deadline, trace);
+  // Token cache hook: the token comes from the cache, or from the credential and is then cached.
+  TokenSource tokens(
+      open_token_cache(config, env, trace),
+      token_cache_key({config.authority_host, config.tenant, config.client_id,
+                       credential->identity(), config.graph_endpoint + "/.default"}),
+      [&] {
+        TokenContext context{config, env, http, deadline, trace, now()};
+        return credential->acquire(context);
+      },
+      deadline, trace, now);
+  SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
+    return fetch_sync_status(http, config.graph_endpoint, access_token, deadline, trace);
+  });
   CheckResult result = evaluate(status, policy_from(config), now());
   result.details.insert(result.details.begin(), "tenant: " + config.tenant);
   result.details.push_back("checked: Graph beta organization and "

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "managed_identity.hpp"
 #include "secret.hpp"
+#include "token_cache.hpp"
 
 #include <ctime>
 #include <openssl/evp.h>
@@ -36,7 +37,7 @@ public:
   SecretCredential(Secret secret, std::string source)
       : secret_(std::move(secret)), source_(std::move(source)) {}
   std::string description() const override { return "client secret from " + source_; }
-  std::string identity() const override { return "secret:sha256:" + sha256_hex(secret_.reveal()); }
+  std::string identity() const override { return client_secret_identity(secret_); }
   AccessToken acquire(TokenContext &context) const override {
     CredentialFields fields;
     fields.emplace_back("client_secret", Secret(secret_.reveal()));
@@ -241,19 +242,6 @@ std::unique_ptr<Credential> choose_credential(const Config &config, const Enviro
   throw ConfigError("no credential: use --client-secret-file FILE or AZURE_CLIENT_SECRET, "
                     "--certificate FILE or AZURE_CLIENT_CERTIFICATE_PATH, --federated-token-file "
                     "FILE or AZURE_FEDERATED_TOKEN_FILE, or --managed-identity[=CLIENT_ID]");
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw ConfigError("cannot compute SHA-256");
-  }
-  std::string hex = hex_upper(std::string_view(reinterpret_cast<char *>(digest), length));
-  for (char &c : hex) {
-    c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-  }
-  return hex;
 }
 
 } // namespace cps

@@ -47,7 +47,4 @@ public:
 std::unique_ptr<Credential> choose_credential(const Config &config, const Environment &env,
                                               Trace &trace);
 
-// Lower-case hex SHA-256 of text.
-std::string sha256_hex(std::string_view text);
-
 } // namespace cps

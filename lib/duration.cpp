@@ -47,10 +47,11 @@ std::int64_t parse_duration(std::string_view text) {
     std::int64_t number = 0;
     std::size_t digits = 0;
     while (pos < rest.size() && rest[pos] >= '0' && rest[pos] <= '9') {
-      number = number * 10 + (rest[pos] - '0');
-      if (number > limit) {
+      int digit = rest[pos] - '0';
+      if (number > (limit - digit) / 10) {
         throw UsageError("duration '" + std::string(text) + "' is too large");
       }
+      number = number * 10 + digit;
       ++pos;
       ++digits;
     }

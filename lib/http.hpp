@@ -107,6 +107,7 @@ public:
 private:
   void configure(const HttpRequest &request, const CurlHeaders &headers, const Deadline &deadline);
   void configure_proxy();
+  void configure_trust();
   void trace_request(const HttpRequest &request);
   void trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed);
 

@@ -60,7 +60,7 @@ void apply_timeout(Config &config, std::string_view value) {
   char *end = nullptr;
   double seconds = std::strtod(seconds_text.c_str(), &end);
   if (seconds_text.empty() || end != seconds_text.c_str() + seconds_text.size() ||
-      !(seconds > 0 && seconds <= 3600)) {
+      !(seconds >= 0.001 && seconds <= 3600)) {
     throw UsageError("invalid timeout '" + std::string(value) +
                      "': use seconds from 0 to 3600, optionally with :STATE");
   }
@@ -236,7 +236,18 @@ const OptionSpec option_table[] = {
      "file (default: MP_CONFIG_FILE, else /etc/nagios/plugins.ini and the\n"
      "other Monitoring Plugins locations). The command line overrides it.",
      [](Config &c, std::string_view v) { c.extra_opts.emplace_back(v); }, true},
-    {'\0', "no-token-cache", "", "Accepted; reserved for the token cache.",
+    {'\0', "token-cache", "DIR",
+     "Keep access tokens in DIR (created 0700; refused when it is a symlink,\n"
+     "not yours, or writable by others) and reuse them until 5 minutes\n"
+     "before they expire. Default: $XDG_CACHE_HOME/check_password_sync,\n"
+     "else ~/.cache/check_password_sync.",
+     [](Config &c, std::string_view v) {
+       if (v.empty()) {
+         throw UsageError("--token-cache needs a directory");
+       }
+       c.token_cache_dir = std::string(v);
+     }},
+    {'\0', "no-token-cache", "", "Fetch a new access token every time; read and write no cache.",
      [](Config &c, std::string_view) { c.token_cache = false; }},
     {'v', "verbose", "",
      "More detail; repeat up to three times (-vvv shows the HTTP exchange).\n"

@@ -48,6 +48,7 @@ struct Config {
   std::string ca_file;
   std::string proxy; // --proxy; empty: libcurl's https_proxy/no_proxy environment
   bool token_cache = true;
+  std::string token_cache_dir; // empty: $XDG_CACHE_HOME or ~/.cache, /check_password_sync
   int verbosity = 0;
 };
 

@@ -22,7 +22,10 @@ std::optional<std::chrono::milliseconds> parse_seconds(std::string_view value) {
       seconds > 86400) {
     return std::nullopt;
   }
-  return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+  // Rounded up without std::ceil, which would make the plugin load libm just for this.
+  double milliseconds = seconds * 1000;
+  auto whole = static_cast<long long>(milliseconds);
+  return std::chrono::milliseconds(whole < milliseconds ? whole + 1 : whole);
 }
 
 // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".

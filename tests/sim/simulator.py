@@ -141,10 +141,11 @@ class State:
         with self.lock:
             return self.tokens.get(token)
 
-    def next_batch_step(self, token):
+    def next_batch_step(self, key):
+        """The step number of a $batch: counted per access token, or per tenant (steps_by)."""
         with self.lock:
-            n = self.batch_steps.get(token, 0)
-            self.batch_steps[token] = n + 1
+            n = self.batch_steps.get(key, 0)
+            self.batch_steps[key] = n + 1
             return n
 
 
@@ -448,7 +449,8 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(behaviour, dict) and not self.wait(behaviour.get("delay", 0)):
             return
         token = st.issue_token(tenant)
-        self.send(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+        expires = behaviour.get("expires_in", 3599) if isinstance(behaviour, dict) else 3599
+        self.send(200, {"token_type": "Bearer", "expires_in": expires, "ext_expires_in": expires,
                         "access_token": token},
                   "application/json; charset=utf-8",
                   {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
@@ -580,7 +582,8 @@ class Handler(BaseHTTPRequestHandler):
                            "content_type": self.headers.get("Content-Type")})
 
         steps = sc["batch"]
-        step = steps[min(st.next_batch_step(token), len(steps) - 1)]
+        step_key = tenant if sc["steps_by"] == "tenant" else token
+        step = steps[min(st.next_batch_step(step_key), len(steps) - 1)]
         if not self.wait(step.get("delay", 0)):
             return
         whole = step.get("whole")

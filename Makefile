@@ -29,7 +29,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration demo bench install uninstall e2e deb clean format
+.PHONY: all deps check unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -62,11 +62,14 @@ unit-san: build/unit_tests_san
 integration: $(PLUGIN)
 	@tests/tools/run_stage.sh integration python3 tests/integration/test_plugin.py --binary ./$(PLUGIN)
 
+integration-credentials: $(PLUGIN)
+	@tests/tools/run_stage.sh integration-credentials python3 tests/integration/test_credentials.py --binary ./$(PLUGIN)
+
 # All tests; the last line is "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san
 	@rm -rf build/results
-	@$(MAKE) --no-print-directory -k unit unit-san integration; \
+	@$(MAKE) --no-print-directory -k unit unit-san integration integration-credentials; \
 	python3 tests/tools/summarize.py build/results
 
 demo: deps

@@ -1,9 +1,9 @@
 // Parsing server JSON safely.
 #include "json.hpp"
 
-#include <rapidjson/error/en.h>
-
 #include "errors.hpp"
+
+#include <rapidjson/error/en.h>
 
 namespace cps {
 

@@ -1,12 +1,11 @@
 // The shared access-token cache, its lock, and the retry when Graph rejects a cached token.
 #include "token_cache.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <pwd.h>
 #include <stdexcept>
 #include <sys/file.h>

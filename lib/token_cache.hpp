@@ -2,19 +2,19 @@
 // lock so that concurrent checks fetch one token, and one retry when Graph rejects a cached token.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "auth.hpp"
 #include "deadline.hpp"
 #include "errors.hpp"
 #include "fd.hpp"
 #include "options.hpp"
 #include "trace.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace cps {
 

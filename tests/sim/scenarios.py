@@ -331,6 +331,15 @@ SCENARIOS = {
     "graph-slow": dict(batch=[{"delay": 30}], note="$batch waits 30 s before answering"),
 }
 
+# Client assertion checks (see assertions.py): a healthy tenant whose token endpoint sees the
+# assertion changed in transit, or runs 20 minutes ahead of the client's clock.
+SCENARIOS.update({
+    "assertion-tampered": dict(assertion_tamper=True,
+                               note="one byte of the assertion's signature flipped in transit"),
+    "assertion-clock-ahead": dict(assertion_clock=20 * 60,
+                                  note="the token endpoint's clock is 20 minutes ahead"),
+})
+
 
 def scenario_name(tenant):
     """The scenario a tenant names: the part before the first dot."""

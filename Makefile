@@ -5,7 +5,11 @@ CXXFLAGS ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
 PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
-LIBS     = -lcurl
+LIBS     = -lcurl -lcrypto
+# A check is one short process: libstdc++ linked in (only the parts used, relocated at link time)
+# and no needless libraries (libm) keep its start-up time and memory at those of one curl request
+# (see bench/RESULTS.md).
+LINK_FLAGS = -static-libstdc++ -static-libgcc -Wl,--as-needed
 
 PREFIX     ?= /usr/local
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
@@ -23,9 +27,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 
 # Debian packages needed to build and test; `make deps` installs the missing ones.
-DEB_PACKAGES = g++ make libcurl4-openssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
+DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration demo install uninstall e2e clean format
+.PHONY: all deps check unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -33,7 +37,7 @@ deps:
 	@tests/tools/deps.sh $(DEB_PACKAGES)
 
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
 build/%.o: %.cpp $(wildcard lib/*.hpp)
 	@mkdir -p $(dir $@)
@@ -58,19 +62,31 @@ unit-san: build/unit_tests_san
 integration: $(PLUGIN)
 	@tests/tools/run_stage.sh integration python3 tests/integration/test_plugin.py --binary ./$(PLUGIN)
 
+integration-credentials: $(PLUGIN)
+	@tests/tools/run_stage.sh integration-credentials python3 tests/integration/test_credentials.py --binary ./$(PLUGIN)
+
 # All tests; the last line is "N passed, N failed".
 check: deps
-	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san
+	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san build/san/$(PLUGIN)
 	@rm -rf build/results
-	@$(MAKE) --no-print-directory -k unit unit-san integration; \
+	@$(MAKE) --no-print-directory -k unit unit-san integration integration-credentials \
+	  integration-san; \
 	python3 tests/tools/summarize.py build/results
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./$(PLUGIN)
 
+# The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
+bench: $(PLUGIN)
+	python3 bench/bench.py --binary ./$(PLUGIN)
+
 e2e: $(PLUGIN)
 	@PLUGIN=$(CURDIR)/$(PLUGIN) tests/tools/run_stage.sh e2e tests/e2e/run.sh
+
+# Builds the Debian package, runs lintian, installs it and runs the installed plugin.
+deb:
+	@tests/tools/run_stage.sh deb tests/e2e/deb.sh
 
 install: $(PLUGIN)
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -107,7 +123,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0 \
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
 # Extra stages that .ci/run runs after `make check` (each records its counts in build/results).
-CI_STAGES = fuzz-ci
+CI_STAGES = e2e deb valgrind fuzz-ci
 
 .PRECIOUS: build/fuzz/%.o
 .PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci integration-san valgrind
@@ -138,10 +154,12 @@ fuzz-ci:
 build/san/$(PLUGIN): build/san/check_password_sync.o $(LIB_SRCS:%.cpp=build/san/%.o)
 	$(CXX) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# The integration suite against the plugin built with ASan+UBSan (leak checking on).
+# The integration suites against the plugin built with ASan+UBSan (leak checking on).
 integration-san: build/san/$(PLUGIN)
 	@$(SAN_ENV) tests/tools/run_stage.sh integration-asan-ubsan python3 \
 	  tests/integration/test_plugin.py --binary build/san/$(PLUGIN)
+	@$(SAN_ENV) tests/tools/run_stage.sh integration-credentials-asan-ubsan python3 \
+	  tests/integration/test_credentials.py --binary build/san/$(PLUGIN)
 
 # The integration suite with every plugin run under valgrind memcheck.
 valgrind: deps-valgrind $(PLUGIN)

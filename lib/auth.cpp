@@ -1,11 +1,11 @@
 // The OAuth 2.0 client-credentials token request to Microsoft Entra ID.
 #include "auth.hpp"
 
-#include <cstdlib>
-
 #include "errors.hpp"
 #include "json.hpp"
 #include "output.hpp"
+
+#include <cstdlib>
 
 namespace cps {
 namespace {

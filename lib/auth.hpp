@@ -1,14 +1,14 @@
 // The OAuth 2.0 client-credentials token request to Microsoft Entra ID.
 #pragma once
 
+#include "deadline.hpp"
+#include "http.hpp"
+#include "secret.hpp"
+
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "deadline.hpp"
-#include "http.hpp"
-#include "secret.hpp"
 
 namespace cps {
 

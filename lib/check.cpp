@@ -1,25 +1,49 @@
 // One check end to end: credential, token, one Graph $batch, verdict.
 #include "check.hpp"
 
-#include <ctime>
-
 #include "auth.hpp"
+#include "credentials.hpp"
 #include "deadline.hpp"
 #include "evaluate.hpp"
 #include "graph.hpp"
 #include "http.hpp"
-#include "secret.hpp"
+#include "token_cache.hpp"
+
+#include <ctime>
 
 namespace cps {
 namespace {
 
-void describe_setup(const Config &config, Trace &trace) {
-  trace.note(1, "tenant " + config.tenant + ", client ID " + config.client_id);
-  trace.note(1, "token endpoint " + token_url(config.authority_host, config.tenant));
+// --- credentials, endpoints and proxy (issue 3) ---------------------------------------------
+
+std::string proxy_description(const Config &config, Trace &trace) {
+  if (config.proxy.empty()) {
+    return "proxy: from the environment (https_proxy/no_proxy), if set";
+  }
+  std::size_t scheme = config.proxy.find("://");
+  std::size_t at = config.proxy.rfind('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    trace.protect(config.proxy.substr(scheme + 3, at - scheme - 3)); // user:password
+  }
+  return "proxy: " + config.proxy;
+}
+
+void describe_setup(const Config &config, const Credential &credential, Trace &trace) {
+  trace.note(1, "tenant " + config.tenant + ", client ID " + config.client_id +
+                    (config.cloud.empty() ? "" : ", cloud " + config.cloud));
+  trace.note(1, "credential: " + credential.description());
+  if (!config.managed_identity) {
+    trace.note(1, "token endpoint " + token_url(config.authority_host, config.tenant));
+  }
   trace.note(1, "Graph endpoint " + config.graph_endpoint + "/beta/$batch");
-  trace.note(2, std::string("credential: client secret from ") +
-                    (config.client_secret_file.empty() ? "AZURE_CLIENT_SECRET"
-                                                       : config.client_secret_file));
+  trace.note(2, proxy_description(config, trace));
+}
+
+HttpSettings directory_http_settings(const Config &config) {
+  HttpSettings settings;
+  settings.ca_file = config.ca_file;
+  settings.proxy = config.proxy;
+  return settings;
 }
 
 } // namespace
@@ -31,15 +55,22 @@ WallClock system_wall_clock() {
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
                       const WallClock &now) {
   Deadline deadline(config.timeout);
-  describe_setup(config, trace);
-  CredentialFields credential;
-  credential.emplace_back("client_secret", load_client_secret(config, env));
-  HttpClient http(HttpSettings{config.ca_file}, trace);
-  TokenRequest token_request{token_url(config.authority_host, config.tenant), config.client_id,
-                             config.graph_endpoint + "/.default"};
-  AccessToken token = request_token(http, token_request, credential, deadline, trace, now());
-  SyncStatus status =
-      fetch_sync_status(http, config.graph_endpoint, token.value.reveal(), deadline, trace);
+  std::unique_ptr<Credential> credential = choose_credential(config, env, trace);
+  describe_setup(config, *credential, trace);
+  HttpClient http(directory_http_settings(config), trace);
+  // Token cache hook: the token comes from the cache, or from the credential and is then cached.
+  TokenSource tokens(
+      open_token_cache(config, env, trace),
+      token_cache_key({config.authority_host, config.tenant, config.client_id,
+                       credential->identity(), config.graph_endpoint + "/.default"}),
+      [&] {
+        TokenContext context{config, env, http, deadline, trace, now()};
+        return credential->acquire(context);
+      },
+      deadline, trace, now);
+  SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
+    return fetch_sync_status(http, config.graph_endpoint, access_token, deadline, trace);
+  });
   CheckResult result = evaluate(status, policy_from(config), now());
   result.details.insert(result.details.begin(), "tenant: " + config.tenant);
   result.details.push_back("checked: Graph beta organization and "

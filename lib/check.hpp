@@ -1,12 +1,12 @@
 // One check end to end: credential, token, one Graph $batch, verdict.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-
 #include "options.hpp"
 #include "result.hpp"
 #include "trace.hpp"
+
+#include <cstdint>
+#include <functional>
 
 namespace cps {
 

@@ -1,10 +1,10 @@
 // Durations on the command line and ages in output.
 #include "duration.hpp"
 
+#include "errors.hpp"
+
 #include <array>
 #include <limits>
-
-#include "errors.hpp"
 
 namespace cps {
 namespace {
@@ -14,7 +14,8 @@ struct Unit {
   std::int64_t seconds;
 };
 
-constexpr std::array<Unit, 5> units{{{'w', 604800}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
+constexpr std::array<Unit, 5> units{
+    {{'w', 604800}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
 
 std::int64_t unit_seconds(char symbol, std::size_t &unit_index, std::string_view text) {
   for (std::size_t i = unit_index; i < units.size(); ++i) {
@@ -77,8 +78,8 @@ std::string format_duration(std::int64_t seconds) {
   if (seconds == 0) {
     return "0s";
   }
-  std::uint64_t rest = seconds < 0 ? 0 - static_cast<std::uint64_t>(seconds)
-                                   : static_cast<std::uint64_t>(seconds);
+  std::uint64_t rest =
+      seconds < 0 ? 0 - static_cast<std::uint64_t>(seconds) : static_cast<std::uint64_t>(seconds);
   std::string text = seconds < 0 ? "-" : "";
   for (std::size_t i = 1; i < units.size(); ++i) { // days read better than weeks
     std::uint64_t count = rest / static_cast<std::uint64_t>(units[i].seconds);

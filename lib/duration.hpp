@@ -11,7 +11,8 @@ namespace cps {
 // largest unit down ("1w2d", "3d12h"); a bare number is seconds. Throws UsageError.
 std::int64_t parse_duration(std::string_view text);
 
-// The exact duration in days down to seconds, e.g. 259200 -> "3d", 302400 -> "3d12h", 90 -> "1m30s".
+// The exact duration in days down to seconds, e.g. 259200 -> "3d", 302400 -> "3d12h", 90 ->
+// "1m30s".
 std::string format_duration(std::int64_t seconds);
 
 // A rounded age for humans: "45s", "31m", "2h5m", "4d2h".

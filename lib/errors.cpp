@@ -1,9 +1,9 @@
 // The one place where an error becomes a state and a message.
 #include "errors.hpp"
 
-#include <new>
-
 #include "result.hpp"
+
+#include <new>
 
 namespace cps {
 namespace {

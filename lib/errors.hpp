@@ -1,10 +1,10 @@
 // Typed errors of a check; result_for_current_exception maps them to a state in one place.
 #pragma once
 
+#include "state.hpp"
+
 #include <stdexcept>
 #include <string>
-
-#include "state.hpp"
 
 namespace cps {
 

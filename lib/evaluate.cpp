@@ -1,12 +1,12 @@
 // The verdict: Graph's sync status, the thresholds and the current time into a CheckResult.
 #include "evaluate.hpp"
 
+#include "duration.hpp"
+#include "timestamp.hpp"
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include "duration.hpp"
-#include "timestamp.hpp"
 
 namespace cps {
 namespace {
@@ -21,9 +21,9 @@ struct Verdict {
 };
 
 struct AgeCheck {
-  const char *label;        // perfdata label
-  const char *name;         // "password sync", "directory sync"
-  const char *property;     // Graph property name, for the null case
+  const char *label;    // perfdata label
+  const char *name;     // "password sync", "directory sync"
+  const char *property; // Graph property name, for the null case
   std::optional<std::int64_t> last;
   const Thresholds &thresholds;
 };
@@ -70,7 +70,9 @@ void judge_sync_enabled(Verdict &verdict, SyncEnabled enabled) {
 void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
   switch (status.password_sync_feature) {
   case PasswordSyncFeature::Enabled:
-    verdict.summary.push_back("password hash sync enabled");
+    if (status.sync_enabled == SyncEnabled::True) { // "enabled" reads as healthy; not with sync off
+      verdict.summary.push_back("password hash sync enabled");
+    }
     verdict.details.push_back("password hash sync: enabled (features.passwordSyncEnabled)");
     break;
   case PasswordSyncFeature::Disabled:

@@ -1,11 +1,11 @@
 // The verdict: Graph's sync status, the thresholds and the current time into a CheckResult.
 #pragma once
 
-#include <cstdint>
-
 #include "graph.hpp"
 #include "options.hpp"
 #include "result.hpp"
+
+#include <cstdint>
 
 namespace cps {
 

@@ -1,14 +1,14 @@
 // Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
 #include "graph.hpp"
 
-#include <algorithm>
-#include <random>
-#include <set>
-
 #include "errors.hpp"
 #include "json.hpp"
 #include "output.hpp"
 #include "timestamp.hpp"
+
+#include <algorithm>
+#include <random>
+#include <set>
 
 namespace cps {
 namespace {
@@ -67,8 +67,8 @@ std::string describe_status(long status, const GraphErrorBody &error) {
     throw ServiceError("Graph answered " + describe_status(status, error) + " for " + what);
   }
   throw GraphError(status, error.code,
-                   "Graph refused the request for " + what + " (" +
-                       describe_status(status, error) + ")");
+                   "Graph refused the request for " + what + " (" + describe_status(status, error) +
+                       ")");
 }
 
 const rapidjson::Value &first_of_collection(const rapidjson::Value &body, std::string_view source,
@@ -164,8 +164,8 @@ void handle_features(BatchState &state, long status, const rapidjson::Value *bod
     return;
   }
   GraphErrorBody error = error_of(body);
-  std::string note = "password hash sync feature flag not readable (" +
-                     describe_status(status, error) + ")";
+  std::string note =
+      "password hash sync feature flag not readable (" + describe_status(status, error) + ")";
   if (status == 403) {
     note += ": grant OnPremDirectorySynchronization.Read.All to check it";
   }
@@ -240,16 +240,15 @@ HttpRequest batch_request(const std::string &graph_endpoint, const std::string &
 // One round: sends what is still missing and records what came back.
 void batch_round(HttpClient &http, const std::string &graph_endpoint,
                  const std::string &access_token, const Deadline &deadline, BatchState &state) {
-  HttpRequest request = batch_request(graph_endpoint, access_token, !state.organization,
-                                      !state.features);
+  HttpRequest request =
+      batch_request(graph_endpoint, access_token, !state.organization, !state.features);
   HttpResponse response = http.send_with_retries(request, deadline);
   read_batch_answer(response, host_of(request.url), state);
 }
 
 } // namespace
 
-void read_batch_answer(const HttpResponse &response, const std::string &source,
-                       BatchState &state) {
+void read_batch_answer(const HttpResponse &response, const std::string &source, BatchState &state) {
   check_batch_status(response, source);
   rapidjson::Document document = parse_json(response.body, source);
   state.throttled = false;

@@ -1,16 +1,15 @@
 // Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
 #pragma once
 
-#include <rapidjson/document.h>
+#include "deadline.hpp"
+#include "http.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <rapidjson/document.h>
 #include <string>
 #include <string_view>
-
-#include "deadline.hpp"
-#include "http.hpp"
 
 namespace cps {
 

@@ -1,15 +1,15 @@
 // HTTPS requests over libcurl within one deadline.
 #include "http.hpp"
 
+#include "errors.hpp"
+#include "version.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <random>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
-
-#include "errors.hpp"
-#include "version.hpp"
 
 namespace cps {
 namespace {
@@ -65,10 +65,9 @@ std::size_t collect_header(char *data, std::size_t size, std::size_t count, void
 
 // libcurl's connection notes worth the output budget: where it connected and what TLS said.
 bool is_useful_curl_note(std::string_view text) {
-  static constexpr std::string_view prefixes[] = {"Trying",        "Connected to", "SSL connection",
-                                                  " subject:",     " issuer:",     " SSL certificate",
-                                                  " expire date:", "Re-using",     "Uses proxy",
-                                                  "Establish HTTP proxy"};
+  static constexpr std::string_view prefixes[] = {
+      "Trying",           "Connected to",  "SSL connection", " subject:",  " issuer:",
+      " SSL certificate", " expire date:", "Re-using",       "Uses proxy", "Establish HTTP proxy"};
   for (std::string_view prefix : prefixes) {
     if (text.rfind(prefix, 0) == 0) {
       return true;
@@ -92,8 +91,9 @@ int trace_curl_text(CURL *, curl_infotype type, char *data, std::size_t size, vo
 
 // Response headers worth showing; the rest is noise within a 4 KB output.
 bool is_useful_header(std::string_view name) {
-  static constexpr std::string_view names[] = {"retry-after", "location",   "www-authenticate",
-                                               "request-id",  "x-ms-request-id", "content-encoding"};
+  static constexpr std::string_view names[] = {"retry-after",      "location",
+                                               "www-authenticate", "request-id",
+                                               "x-ms-request-id",  "content-encoding"};
   for (std::string_view useful : names) {
     if (name == useful) {
       return true;
@@ -163,7 +163,9 @@ CurlGlobal::CurlGlobal() {
   }
 }
 
-CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+CurlGlobal::~CurlGlobal() {
+  curl_global_cleanup();
+}
 
 CurlHeaders &CurlHeaders::operator=(CurlHeaders &&other) noexcept {
   if (this != &other) {
@@ -197,8 +199,8 @@ CurlEasy &CurlEasy::operator=(CurlEasy &&other) noexcept {
 
 void CurlEasy::check_setopt(CURLoption option, CURLcode code) {
   if (code != CURLE_OK) {
-    throw ConfigError("libcurl rejected option " + std::to_string(static_cast<int>(option)) +
-                      ": " + curl_easy_strerror(code));
+    throw ConfigError("libcurl rejected option " + std::to_string(static_cast<int>(option)) + ": " +
+                      curl_easy_strerror(code));
   }
 }
 
@@ -235,10 +237,8 @@ void HttpClient::configure(const HttpRequest &request, const CurlHeaders &header
   easy_.set(CURLOPT_PROTOCOLS_STR, settings_.allow_plain_http ? "http,https" : "https");
   easy_.set(CURLOPT_SSL_VERIFYPEER, 1L);
   easy_.set(CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!settings_.ca_file.empty()) {
-    easy_.set(CURLOPT_CAINFO, settings_.ca_file.c_str());
-    easy_.set(CURLOPT_CAPATH, "/etc/ssl/certs"); // keep trusting the system's CAs
-  }
+  configure_trust();
+  configure_proxy();
   easy_.set(CURLOPT_ERRORBUFFER, error_.data());
   easy_.set(CURLOPT_ACCEPT_ENCODING, "");
   easy_.set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings_.max_body));
@@ -257,6 +257,35 @@ void HttpClient::configure(const HttpRequest &request, const CurlHeaders &header
   }
 }
 
+void HttpClient::configure_proxy() {
+  if (settings_.bypass_proxy) {
+    easy_.set(CURLOPT_PROXY, "");
+    easy_.set(CURLOPT_NOPROXY, "*");
+  } else if (!settings_.proxy.empty()) {
+    easy_.set(CURLOPT_PROXY, settings_.proxy.c_str());
+    if (!settings_.ca_file.empty()) { // an https:// proxy signed by the same private CA
+      easy_.set(CURLOPT_PROXY_CAINFO, settings_.ca_file.c_str());
+    }
+  }
+}
+
+// The system's CAs come from the hashed directory (OpenSSL reads only the issuer it needs) rather
+// than the bundle file, whose ~150 certificates cost more CPU than the whole request.
+void HttpClient::configure_trust() {
+  const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+  const char *system_dir = info != nullptr && info->capath != nullptr && info->capath[0] != '\0'
+                               ? info->capath
+                               : nullptr;
+  if (!settings_.ca_file.empty()) {
+    easy_.set(CURLOPT_CAINFO, settings_.ca_file.c_str());
+  } else if (system_dir != nullptr) {
+    easy_.set(CURLOPT_CAINFO, static_cast<const char *>(nullptr));
+  }
+  if (system_dir != nullptr) {
+    easy_.set(CURLOPT_CAPATH, system_dir); // with --ca-file: keep trusting the system's CAs
+  }
+}
+
 void HttpClient::trace_request(const HttpRequest &request) {
   trace_.note(2, "> " + request.method + " " + request.url);
   if (trace_.wants(3)) {
@@ -270,8 +299,8 @@ void HttpClient::trace_request(const HttpRequest &request) {
 }
 
 void HttpClient::trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed) {
-  trace_.note(2, "< HTTP " + std::to_string(response.status) + " " + response.content_type +
-                     " (" + std::to_string(response.body.size()) + " bytes, " +
+  trace_.note(2, "< HTTP " + std::to_string(response.status) + " " + response.content_type + " (" +
+                     std::to_string(response.body.size()) + " bytes, " +
                      std::to_string(elapsed.count()) + " ms)");
   if (trace_.wants(3)) {
     for (const auto &[name, value] : response.headers) {
@@ -305,8 +334,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   ++requests_sent_;
   auto started = Deadline::Clock::now();
   CURLcode code = curl_easy_perform(easy_.get());
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() -
-                                                                       started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
   if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
     throw ApiFormatError("unexpected answer from " + host + ": larger than " +
@@ -328,8 +357,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   }
   trace_response(response, elapsed);
   if (response.status >= 300 && response.status < 400) {
-    throw ServiceError(host + " answered with a redirect (HTTP " +
-                       std::to_string(response.status) + "), which is not followed");
+    throw ServiceError(host + " answered with a redirect (HTTP " + std::to_string(response.status) +
+                       "), which is not followed");
   }
   return response;
 }

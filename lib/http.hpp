@@ -1,20 +1,20 @@
-// HTTPS requests over libcurl: RAII handles, one deadline, verified TLS, no redirects, capped bodies.
+// HTTPS requests over libcurl: RAII handles, one deadline, verified TLS, no redirects, capped
+// bodies.
 #pragma once
 
-#include <curl/curl.h>
+#include "deadline.hpp"
+#include "retry.hpp"
+#include "trace.hpp"
 
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <curl/curl.h>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "deadline.hpp"
-#include "retry.hpp"
-#include "trace.hpp"
 
 namespace cps {
 
@@ -86,6 +86,8 @@ struct HttpSettings {
   std::string ca_file;            // extra CA bundle, trusted besides the system's
   bool allow_plain_http = false;  // only for link-local or loopback identity endpoints
   std::size_t max_body = 1 << 20; // a larger answer is refused
+  std::string proxy{};            // --proxy; empty: libcurl's https_proxy/no_proxy environment
+  bool bypass_proxy = false;      // managed identity endpoints: never through a proxy
 };
 
 class HttpClient {
@@ -104,6 +106,8 @@ public:
 
 private:
   void configure(const HttpRequest &request, const CurlHeaders &headers, const Deadline &deadline);
+  void configure_proxy();
+  void configure_trust();
   void trace_request(const HttpRequest &request);
   void trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed);
 

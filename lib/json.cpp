@@ -1,12 +1,11 @@
 // Parsing server JSON safely.
 #include "json.hpp"
 
-#include <rapidjson/error/en.h>
+#include "errors.hpp"
 
+#include <rapidjson/error/en.h>
 #include <unordered_set>
 #include <vector>
-
-#include "errors.hpp"
 
 namespace cps {
 

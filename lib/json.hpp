@@ -1,9 +1,8 @@
 // Parsing server JSON safely: iterative parser (no recursion on server input), typed member access.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <optional>
+#include <rapidjson/document.h>
 #include <string>
 #include <string_view>
 
@@ -13,7 +12,8 @@ namespace cps {
 // that names a member twice is refused too.
 rapidjson::Document parse_json(std::string_view body, std::string_view source);
 
-// The member's value if it is an object member of that type; nullopt when absent or of another type.
+// The member's value if it is an object member of that type; nullopt when absent or of another
+// type.
 const rapidjson::Value *member(const rapidjson::Value &object, const char *name);
 std::optional<std::string> string_member(const rapidjson::Value &object, const char *name);
 

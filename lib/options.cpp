@@ -1,12 +1,14 @@
 // The command line: the option table, --help text, and the Config it builds.
 #include "options.hpp"
 
+#include "cloud.hpp"
+#include "errors.hpp"
+#include "extra_opts.hpp"
+#include "version.hpp"
+
 #include <array>
 #include <cstdlib>
 #include <string>
-
-#include "errors.hpp"
-#include "version.hpp"
 
 namespace cps {
 namespace {
@@ -17,6 +19,7 @@ struct OptionSpec {
   std::string_view argument; // empty for a flag
   std::string_view help;     // lines separated by '\n'
   void (*apply)(Config &config, std::string_view value);
+  bool optional_value = false; // --name, --name=VALUE or --name VALUE (when VALUE lacks a '-')
 };
 
 std::string to_upper(std::string_view text) {
@@ -57,7 +60,7 @@ void apply_timeout(Config &config, std::string_view value) {
   char *end = nullptr;
   double seconds = std::strtod(seconds_text.c_str(), &end);
   if (seconds_text.empty() || end != seconds_text.c_str() + seconds_text.size() ||
-      !(seconds > 0 && seconds <= 3600)) {
+      !(seconds >= 0.001 && seconds <= 3600)) {
     throw UsageError("invalid timeout '" + std::string(value) +
                      "': use seconds from 0 to 3600, optionally with :STATE");
   }
@@ -96,7 +99,45 @@ std::string identifier(std::string_view value, std::string_view what) {
   return std::string(value);
 }
 
-const std::array<OptionSpec, 16> option_table{{
+// --- credential, cloud and proxy options ----------------------------------------------------
+
+AssertionAlgorithm parse_assertion_algorithm(std::string_view value) {
+  std::string name = to_upper(value);
+  if (name == "PS256") {
+    return AssertionAlgorithm::PS256;
+  }
+  if (name == "RS256") {
+    return AssertionAlgorithm::RS256;
+  }
+  throw UsageError("invalid --assertion-alg '" + std::string(value) + "': use PS256 or RS256");
+}
+
+std::string cloud_name(std::string_view value) {
+  if (find_cloud(value) == nullptr) {
+    std::string names;
+    for (const CloudEndpoints &cloud : known_clouds()) {
+      names += (names.empty() ? "" : ", ") + std::string(cloud.name);
+    }
+    throw UsageError("unknown --cloud '" + std::string(value) + "': use " + names);
+  }
+  return std::string(value);
+}
+
+std::string proxy_url(std::string_view value) {
+  static constexpr std::array<std::string_view, 6> schemes{"http://",    "https://",  "socks4://",
+                                                           "socks4a://", "socks5://", "socks5h://"};
+  bool known = false;
+  for (std::string_view scheme : schemes) {
+    known = known || (value.rfind(scheme, 0) == 0 && value.size() > scheme.size());
+  }
+  if (!known || value.find_first_of(" \t\r\n") != std::string_view::npos) {
+    throw UsageError("--proxy must be a URL such as http://proxy.example:3128 (also https://, "
+                     "socks5h://)");
+  }
+  return std::string(value);
+}
+
+const OptionSpec option_table[] = {
     {'T', "tenant", "ID|DOMAIN",
      "Tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com.\n"
      "Default: environment AZURE_TENANT_ID.",
@@ -110,14 +151,40 @@ const std::array<OptionSpec, 16> option_table{{
      "is ignored). Default: environment AZURE_CLIENT_SECRET. No option takes\n"
      "the secret itself: command lines are visible to every local user.",
      [](Config &c, std::string_view v) { c.client_secret_file = std::string(v); }},
+    {'\0', "certificate", "FILE",
+     "Authenticate with a certificate: FILE is PEM (certificate and private\n"
+     "key) or PKCS#12 (.pfx/.p12). Default: environment\n"
+     "AZURE_CLIENT_CERTIFICATE_PATH.",
+     [](Config &c, std::string_view v) { c.certificate_file = std::string(v); }},
+    {'\0', "certificate-password-file", "FILE",
+     "Password of the PKCS#12 file or encrypted PEM key, read from FILE.\n"
+     "Default: environment AZURE_CLIENT_CERTIFICATE_PASSWORD.",
+     [](Config &c, std::string_view v) { c.certificate_password_file = std::string(v); }},
+    {'\0', "assertion-alg", "PS256|RS256",
+     "Signature of the certificate's client assertion: PS256 with an\n"
+     "x5t#S256 thumbprint, or RS256 with an x5t (SHA-1) thumbprint for older\n"
+     "setups. Default: PS256.",
+     [](Config &c, std::string_view v) { c.assertion_algorithm = parse_assertion_algorithm(v); }},
+    {'\0', "managed-identity", "CLIENT_ID",
+     "Use the Azure managed identity of this machine (Azure VM: IMDS; Azure\n"
+     "Arc: IDENTITY_ENDPOINT and IMDS_ENDPOINT): the system-assigned one, or\n"
+     "the user-assigned one with that client ID.",
+     [](Config &c, std::string_view v) {
+       c.managed_identity = v.empty() ? std::string() : identifier(v, "managed identity client ID");
+     },
+     true},
+    {'\0', "federated-token-file", "FILE",
+     "Workload identity federation: FILE holds a token from a trusted issuer\n"
+     "(Kubernetes, CI), sent as the client assertion. Default: environment\n"
+     "AZURE_FEDERATED_TOKEN_FILE.",
+     [](Config &c, std::string_view v) { c.federated_token_file = std::string(v); }},
     {'w', "warning", "RANGE", "Warning range for the password-sync age. Default: 3d.",
      [](Config &c, std::string_view v) { c.password_sync.warning = parse_range(v); }},
     {'c', "critical", "RANGE", "Critical range for the password-sync age. Default: none.",
      [](Config &c, std::string_view v) { c.password_sync.critical = parse_range(v); }},
     {'\0', "dirsync-warning", "RANGE", "Warning range for the directory-sync age. Default: 3d.",
      [](Config &c, std::string_view v) { c.dirsync.warning = parse_range(v); }},
-    {'\0', "dirsync-critical", "RANGE",
-     "Critical range for the directory-sync age. Default: none.",
+    {'\0', "dirsync-critical", "RANGE", "Critical range for the directory-sync age. Default: none.",
      [](Config &c, std::string_view v) { c.dirsync.critical = parse_range(v); }},
     {'\0', "password-sync", "require|ignore",
      "require: CRITICAL when password hash sync is switched off, WARNING when\n"
@@ -140,14 +207,47 @@ const std::array<OptionSpec, 16> option_table{{
     {'\0', "authority-host", "URL",
      "Microsoft Entra token host. Default: environment AZURE_AUTHORITY_HOST,\n"
      "else https://login.microsoftonline.com.",
-     [](Config &c, std::string_view v) { c.authority_host = https_url(v, "--authority-host"); }},
-    {'\0', "graph-endpoint", "URL", "Microsoft Graph endpoint. Default: https://graph.microsoft.com.",
-     [](Config &c, std::string_view v) { c.graph_endpoint = https_url(v, "--graph-endpoint"); }},
+     [](Config &c, std::string_view v) {
+       c.authority_host = https_url(v, "--authority-host");
+       c.authority_host_given = true;
+     }},
+    {'\0', "graph-endpoint", "URL",
+     "Microsoft Graph endpoint. Default: https://graph.microsoft.com.",
+     [](Config &c, std::string_view v) {
+       c.graph_endpoint = https_url(v, "--graph-endpoint");
+       c.graph_endpoint_given = true;
+     }},
+    {'\0', "cloud", "global|usgov|usgovdod|china",
+     "Microsoft cloud: sets the token host and the Graph endpoint (usgov: GCC\n"
+     "High, usgovdod: DoD, china: 21Vianet). --authority-host and\n"
+     "--graph-endpoint still win. Default: global.",
+     [](Config &c, std::string_view v) { c.cloud = cloud_name(v); }},
     {'\0', "ca-file", "FILE",
      "Trust the CA certificates in FILE as well as the system's (for\n"
      "TLS-inspecting proxies). Certificates are always verified.",
      [](Config &c, std::string_view v) { c.ca_file = std::string(v); }},
-    {'\0', "no-token-cache", "", "Accepted; reserved for the token cache.",
+    {'\0', "proxy", "URL",
+     "Send the token and Graph requests through this proxy. Default: libcurl's\n"
+     "https_proxy/no_proxy environment. Managed identity endpoints are\n"
+     "always reached directly.",
+     [](Config &c, std::string_view v) { c.proxy = proxy_url(v); }},
+    {'\0', "extra-opts", "[SECTION][@FILE]",
+     "Read options from SECTION (default: check_password_sync) of an ini\n"
+     "file (default: MP_CONFIG_FILE, else /etc/nagios/plugins.ini and the\n"
+     "other Monitoring Plugins locations). The command line overrides it.",
+     [](Config &c, std::string_view v) { c.extra_opts.emplace_back(v); }, true},
+    {'\0', "token-cache", "DIR",
+     "Keep access tokens in DIR (created 0700; refused when it is a symlink,\n"
+     "not yours, or writable by others) and reuse them until 5 minutes\n"
+     "before they expire. Default: $XDG_CACHE_HOME/check_password_sync,\n"
+     "else ~/.cache/check_password_sync.",
+     [](Config &c, std::string_view v) {
+       if (v.empty()) {
+         throw UsageError("--token-cache needs a directory");
+       }
+       c.token_cache_dir = std::string(v);
+     }},
+    {'\0', "no-token-cache", "", "Fetch a new access token every time; read and write no cache.",
      [](Config &c, std::string_view) { c.token_cache = false; }},
     {'v', "verbose", "",
      "More detail; repeat up to three times (-vvv shows the HTTP exchange).\n"
@@ -157,7 +257,7 @@ const std::array<OptionSpec, 16> option_table{{
      [](Config &c, std::string_view) { c.action = Action::Help; }},
     {'V', "version", "", "Show the version and exit.",
      [](Config &c, std::string_view) { c.action = Action::Version; }},
-}};
+};
 
 const OptionSpec *find_long(std::string_view name) {
   for (const OptionSpec &spec : option_table) {
@@ -188,13 +288,43 @@ public:
     }
     return next();
   }
+  // The next argument when it can be an optional value (it does not start with '-').
+  std::optional<std::string> optional_value() {
+    if (done() || args_[index_].empty() || args_[index_][0] == '-') {
+      return std::nullopt;
+    }
+    return next();
+  }
 
 private:
   const std::vector<std::string> &args_;
   std::size_t index_ = 0;
 };
 
-void parse_long(Config &config, std::string_view arg, ArgumentReader &reader) {
+// Options come in layers: --extra-opts files first, then the command line, which overrides them.
+struct Layer {
+  bool command_line = false;
+  bool credential_replaced = false;
+};
+
+bool chooses_credential(std::string_view long_name) {
+  return long_name == "client-secret-file" || long_name == "certificate" ||
+         long_name == "managed-identity" || long_name == "federated-token-file";
+}
+
+// A credential chosen on the command line replaces the one an --extra-opts file chose.
+void apply(Config &config, const OptionSpec &spec, std::string_view value, Layer &layer) {
+  if (layer.command_line && !layer.credential_replaced && chooses_credential(spec.long_name)) {
+    config.client_secret_file.clear();
+    config.certificate_file.clear();
+    config.managed_identity.reset();
+    config.federated_token_file.clear();
+    layer.credential_replaced = true;
+  }
+  spec.apply(config, value);
+}
+
+void parse_long(Config &config, std::string_view arg, ArgumentReader &reader, Layer &layer) {
   std::string_view body = arg.substr(2);
   std::size_t equals = body.find('=');
   std::string_view name = body.substr(0, equals);
@@ -206,28 +336,61 @@ void parse_long(Config &config, std::string_view arg, ArgumentReader &reader) {
     if (equals != std::string_view::npos) {
       throw UsageError("option --" + std::string(name) + " takes no value");
     }
-    spec->apply(config, {});
+    apply(config, *spec, {}, layer);
   } else if (equals != std::string_view::npos) {
-    spec->apply(config, body.substr(equals + 1));
+    apply(config, *spec, body.substr(equals + 1), layer);
+  } else if (spec->optional_value) {
+    apply(config, *spec, reader.optional_value().value_or(""), layer);
   } else {
-    spec->apply(config, reader.value_for("--" + std::string(name)));
+    apply(config, *spec, reader.value_for("--" + std::string(name)), layer);
   }
 }
 
-void parse_short_cluster(Config &config, std::string_view arg, ArgumentReader &reader) {
+void parse_short_cluster(Config &config, std::string_view arg, ArgumentReader &reader,
+                         Layer &layer) {
   for (std::size_t i = 1; i < arg.size(); ++i) {
     const OptionSpec *spec = find_short(arg[i]);
     if (spec == nullptr) {
       throw UsageError("unknown option '-" + std::string(1, arg[i]) + "'");
     }
     if (spec->argument.empty()) {
-      spec->apply(config, {});
+      apply(config, *spec, {}, layer);
       continue;
     }
     std::string_view attached = arg.substr(i + 1);
-    spec->apply(config, attached.empty() ? std::string_view(reader.value_for(arg.substr(0, i + 1)))
-                                         : attached);
+    apply(config, *spec,
+          attached.empty() ? std::string_view(reader.value_for(arg.substr(0, i + 1))) : attached,
+          layer);
     return;
+  }
+}
+
+void parse_layer(Config &config, const std::vector<std::string> &args, Layer &layer) {
+  ArgumentReader reader(args);
+  while (!reader.done()) {
+    const std::string &arg = reader.next();
+    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      parse_long(config, arg, reader, layer);
+    } else if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
+      parse_short_cluster(config, arg, reader, layer);
+    } else {
+      throw UsageError("unexpected argument '" + arg + "'");
+    }
+  }
+}
+
+// Applies each --extra-opts section; the file's own errors name the file and section.
+void apply_extra_opts(Config &config, const std::vector<std::string> &specs,
+                      const Environment &env) {
+  for (const std::string &spec : specs) {
+    std::vector<std::string> arguments = read_extra_opts(spec, env, real_file_exists());
+    Layer file_layer;
+    try {
+      parse_layer(config, arguments, file_layer);
+    } catch (const UsageError &error) {
+      throw UsageError(std::string(error.what()) + " (from --extra-opts" +
+                       (spec.empty() ? "" : "=" + spec) + ")");
+    }
   }
 }
 
@@ -240,15 +403,32 @@ void apply_environment(Config &config, const Environment &env) {
   }
 }
 
+// --cloud sets both hosts unless they were given explicitly (it wins over AZURE_AUTHORITY_HOST).
+void apply_cloud(Config &config) {
+  const CloudEndpoints *cloud = config.cloud.empty() ? nullptr : find_cloud(config.cloud);
+  if (cloud == nullptr) {
+    return;
+  }
+  if (!config.authority_host_given) {
+    config.authority_host = std::string(cloud->authority_host);
+  }
+  if (!config.graph_endpoint_given) {
+    config.graph_endpoint = std::string(cloud->graph_endpoint);
+  }
+}
+
 void validate(Config &config) {
   if (config.tenant.empty()) {
     throw UsageError("no tenant: use -T/--tenant or set AZURE_TENANT_ID");
   }
-  if (config.client_id.empty()) {
+  if (config.client_id.empty() && !config.managed_identity) {
     throw UsageError("no client ID: use -C/--client-id or set AZURE_CLIENT_ID");
   }
   config.tenant = identifier(config.tenant, "tenant");
-  config.client_id = identifier(config.client_id, "client ID");
+  if (!config.client_id.empty()) {
+    config.client_id = identifier(config.client_id, "client ID");
+  }
+  apply_cloud(config);
   config.authority_host = https_url(config.authority_host, "the authority host");
 }
 
@@ -262,22 +442,18 @@ Environment process_environment() {
 }
 
 Config parse_options(const std::vector<std::string> &args, const Environment &env) {
+  // A first pass finds --help and the --extra-opts files; the second applies the layers in order.
+  Config probe;
+  Layer probe_layer{true, false};
+  parse_layer(probe, args, probe_layer);
+  if (probe.action != Action::Check) {
+    return probe;
+  }
   Config config;
   apply_environment(config, env);
-  ArgumentReader reader(args);
-  while (!reader.done()) {
-    const std::string &arg = reader.next();
-    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
-      parse_long(config, arg, reader);
-    } else if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
-      parse_short_cluster(config, arg, reader);
-    } else {
-      throw UsageError("unexpected argument '" + arg + "'");
-    }
-  }
-  if (config.action != Action::Check) {
-    return config;
-  }
+  apply_extra_opts(config, probe.extra_opts, env);
+  Layer command_line{true, false};
+  parse_layer(config, args, command_line);
   validate(config);
   return config;
 }
@@ -294,7 +470,9 @@ std::string help_text() {
   for (const OptionSpec &spec : option_table) {
     text += spec.short_name ? std::string(" -") + spec.short_name + ", " : std::string("     ");
     text += "--" + std::string(spec.long_name);
-    if (!spec.argument.empty()) {
+    if (spec.optional_value) {
+      text += "[=" + std::string(spec.argument) + "]";
+    } else if (!spec.argument.empty()) {
       text += "=" + std::string(spec.argument);
     }
     text += "\n";
@@ -309,6 +487,9 @@ std::string help_text() {
           "inclusive) whose numbers are seconds or durations: 90, 45m, 36h, 3d, 1w, 3d12h.\n"
           "An age outside the warning range is WARNING, outside the critical range\n"
           "CRITICAL; -w 3d warns when the last sync is more than three days old.\n\n"
+          "Credentials: one of --client-secret-file, --certificate, --managed-identity,\n"
+          "--federated-token-file; without one, AZURE_CLIENT_SECRET, then\n"
+          "AZURE_CLIENT_CERTIFICATE_PATH, then AZURE_FEDERATED_TOKEN_FILE.\n\n"
           "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and\n"
           "--version). See check_password_sync(1).\n";
   return text;

@@ -1,11 +1,11 @@
 // Renders a CheckResult as Nagios/Icinga plugin output: line 1 with perfdata, then detail lines.
 #pragma once
 
+#include "result.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "result.hpp"
 
 namespace cps {
 

@@ -28,7 +28,8 @@ Range parse_range(std::string_view text) {
     }
   }
   if (end_text.empty()) {
-    if (colon == std::string_view::npos) {
+    bool has_start = colon != std::string_view::npos && colon > 0 && !range.start_is_minus_infinity;
+    if (!has_start) { // "", ":", "~:" and "@:" would never (or always) alert
       throw UsageError("invalid threshold range '" + std::string(text) + "'");
     }
   } else {

@@ -1,11 +1,11 @@
 // The outcome of a check as a value: state, summary, detail lines and performance data.
 #pragma once
 
+#include "state.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "state.hpp"
 
 namespace cps {
 

@@ -8,7 +8,9 @@
 
 namespace cps {
 
-bool is_retryable_status(long status) { return status == 429 || status == 503 || status == 504; }
+bool is_retryable_status(long status) {
+  return status == 429 || status == 503 || status == 504;
+}
 
 namespace {
 
@@ -16,11 +18,14 @@ std::optional<std::chrono::milliseconds> parse_seconds(std::string_view value) {
   std::string text(value);
   char *end = nullptr;
   double seconds = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(seconds) ||
-      seconds < 0 || seconds > 86400) {
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(seconds) || seconds < 0 ||
+      seconds > 86400) {
     return std::nullopt;
   }
-  return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+  // Rounded up without std::ceil, which would make the plugin load libm just for this.
+  double milliseconds = seconds * 1000;
+  auto whole = static_cast<long long>(milliseconds);
+  return std::chrono::milliseconds(whole < milliseconds ? whole + 1 : whole);
 }
 
 // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".

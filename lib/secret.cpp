@@ -1,17 +1,19 @@
 // Secrets in memory and reading the client secret.
 #include "secret.hpp"
 
+#include "errors.hpp"
+#include "fd.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "errors.hpp"
-#include "fd.hpp"
-
 namespace cps {
 
-Secret::Secret(Secret &&other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
+Secret::Secret(Secret &&other) noexcept : value_(std::move(other.value_)) {
+  other.wipe();
+}
 
 Secret &Secret::operator=(Secret &&other) noexcept {
   if (this != &other) {
@@ -22,7 +24,9 @@ Secret &Secret::operator=(Secret &&other) noexcept {
   return *this;
 }
 
-Secret::~Secret() { wipe(); }
+Secret::~Secret() {
+  wipe();
+}
 
 void Secret::wipe() noexcept {
   volatile char *bytes = value_.data();
@@ -32,8 +36,7 @@ void Secret::wipe() noexcept {
   value_.clear();
 }
 
-Secret read_secret_file(const std::string &path, std::string_view what) {
-  constexpr off_t max_size = 64 * 1024;
+Secret read_secret_bytes(const std::string &path, std::string_view what, std::size_t max_size) {
   std::string name = std::string(what) + " file '" + path + "'";
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
@@ -43,8 +46,8 @@ Secret read_secret_file(const std::string &path, std::string_view what) {
   if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     throw ConfigError(name + " is not a regular file");
   }
-  if (info.st_size > max_size) {
-    throw ConfigError(name + " is larger than 64 KiB");
+  if (static_cast<std::size_t>(info.st_size) > max_size) {
+    throw ConfigError(name + " is larger than " + std::to_string(max_size / 1024) + " KiB");
   }
   std::string content(static_cast<std::size_t>(info.st_size), '\0');
   std::size_t filled = 0;
@@ -59,13 +62,23 @@ Secret read_secret_file(const std::string &path, std::string_view what) {
     }
     filled += static_cast<std::size_t>(got);
   }
-  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
-    content.pop_back();
-  }
   if (content.empty()) {
     throw ConfigError(name + " is empty");
   }
   return Secret(std::move(content));
+}
+
+Secret read_secret_file(const std::string &path, std::string_view what) {
+  Secret raw = read_secret_bytes(path, what, 64 * 1024);
+  std::string content = raw.reveal();
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
+    content.pop_back();
+  }
+  Secret trimmed(std::move(content));
+  if (trimmed.empty()) {
+    throw ConfigError(std::string(what) + " file '" + path + "' is empty");
+  }
+  return trimmed;
 }
 
 Secret load_client_secret(const Config &config, const Environment &env) {

@@ -1,10 +1,10 @@
-// Secrets in memory (wiped when dropped) and reading the client secret from a file or the environment.
+// Secrets in memory (wiped when dropped) and reading secret files.
 #pragma once
+
+#include "options.hpp"
 
 #include <string>
 #include <string_view>
-
-#include "options.hpp"
 
 namespace cps {
 
@@ -27,7 +27,12 @@ private:
   std::string value_;
 };
 
-// Reads a secret file: a regular file of at most 64 KiB, trailing CR/LF removed. Throws ConfigError.
+// Reads a private file as it is (a regular file of at most max_size bytes, not empty), e.g. a
+// certificate with its key. Throws ConfigError.
+Secret read_secret_bytes(const std::string &path, std::string_view what, std::size_t max_size);
+
+// Reads a secret file: a regular file of at most 64 KiB, trailing CR/LF removed. Throws
+// ConfigError.
 Secret read_secret_file(const std::string &path, std::string_view what);
 
 // The client secret from --client-secret-file, else AZURE_CLIENT_SECRET. Throws ConfigError.

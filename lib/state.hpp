@@ -7,7 +7,9 @@ namespace cps {
 
 enum class State { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
-constexpr int exit_code(State state) { return static_cast<int>(state); }
+constexpr int exit_code(State state) {
+  return static_cast<int>(state);
+}
 
 constexpr std::string_view state_name(State state) {
   switch (state) {
@@ -38,6 +40,8 @@ constexpr int severity(State state) {
   return 3;
 }
 
-constexpr State worst(State a, State b) { return severity(a) >= severity(b) ? a : b; }
+constexpr State worst(State a, State b) {
+  return severity(a) >= severity(b) ? a : b;
+}
 
 } // namespace cps

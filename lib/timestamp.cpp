@@ -6,7 +6,9 @@
 namespace cps {
 namespace {
 
-bool is_leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(std::int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(std::int64_t year, int month) {
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -67,8 +69,8 @@ std::optional<int> parse_offset_seconds(Cursor &cursor) {
   int sign = cursor.literal('+') ? 1 : cursor.literal('-') ? -1 : 0;
   int hours = 0;
   int minutes = 0;
-  if (sign == 0 || !cursor.number(2, hours) || !cursor.literal(':') ||
-      !cursor.number(2, minutes) || hours > 23 || minutes > 59) {
+  if (sign == 0 || !cursor.number(2, hours) || !cursor.literal(':') || !cursor.number(2, minutes) ||
+      hours > 23 || minutes > 59) {
     return std::nullopt;
   }
   return sign * (hours * 3600 + minutes * 60);

@@ -273,12 +273,13 @@ class Context:
         return toks
 
     def run(self, tenant="ok", *extra, secret="env", sim=None, authority=None, graph=None,
-            ca=True, env=None, timeout=DEFAULT_TIMEOUT, base=True, check=True):
+            ca=True, env=None, timeout=DEFAULT_TIMEOUT, base=True, check=True, cache=None):
         """Run the plugin; check the output property; return a Result.
 
         secret: "env" (AZURE_CLIENT_SECRET), "file" (--client-secret-file), None, or a string
         to put in AZURE_CLIENT_SECRET. tenant None leaves out -T. timeout: the -t the run
-        uses (for the time property; pass -t yourself in extra).
+        uses (for the time property; pass -t yourself in extra). cache: None adds
+        --no-token-cache, a folder adds --token-cache FOLDER, "default" adds neither.
         """
         sim = sim or self.sim
         argv = list(self.wrapper) + [self.binary]
@@ -287,8 +288,11 @@ class Context:
                 argv += ["-T", tenant]
             argv += ["-C", CLIENT_ID,
                      "--authority-host", authority or sim.url,
-                     "--graph-endpoint", graph or sim.url,
-                     "--no-token-cache"]
+                     "--graph-endpoint", graph or sim.url]
+            if cache is None:
+                argv += ["--no-token-cache"]
+            elif cache != "default":
+                argv += ["--token-cache", cache]
             if ca:
                 argv += ["--ca-file", ca if isinstance(ca, str) else self.ca]
         argv += list(extra)
@@ -798,6 +802,167 @@ def _(ctx):
     res = ctx.run(tenant, "--client-secret=" + ctx.secret, secret=None)
     expect(res, "UNKNOWN")
     expect_counts(ctx, tenant, res, requests=0)
+
+
+# --- the token cache ---------------------------------------------------------------------------
+
+def cache_dir(ctx, mode=0o700):
+    """A new, empty folder for one test's token cache."""
+    with ctx.lock:
+        ctx.counter += 1
+        path = os.path.join(ctx.dir, "cache%d" % ctx.counter)
+    os.mkdir(path)
+    os.chmod(path, mode)
+    return path
+
+
+def token_files(path):
+    return sorted(n for n in os.listdir(path) if n.endswith(".token"))
+
+
+def expect_cache_unused(res, reason):
+    expect(res, "OK", OK_SUMMARY)
+    if "token cache not used: " not in res.text or reason not in res.text:
+        fail("expected the line `token cache not used: ...%s`%s" % (reason, res.describe()))
+
+
+@test("cache-second-run-reuses-token")
+def _(ctx):
+    tenant, cache = ctx.unique("ok"), cache_dir(ctx)
+    first = ctx.run(tenant, cache=cache)
+    expect(first, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, first, token=1, batch=1)
+    second = ctx.run(tenant, "-v", cache=cache)
+    expect(second, "OK", OK_SUMMARY)
+    expect(second, "OK", "access token from the cache", line1=False)
+    expect_counts(ctx, tenant, second, token=1, batch=2, requests=3)
+    other = ctx.run(tenant, cache=cache, secret="another-secret-than-the-first")
+    expect(other, "UNKNOWN", "AADSTS7000215")  # another credential: not the cached token
+
+
+@test("cache-file-private-without-secret")
+def _(ctx):
+    """Default folder under $HOME/.cache: 0700 folder, 0600 files, the issued token, no secret."""
+    tenant = ctx.unique("ok")
+    home = cache_dir(ctx)
+    res = ctx.run(tenant, cache="default", env={"HOME": home})
+    expect(res, "OK", OK_SUMMARY)
+    folder = os.path.join(home, ".cache", "check_password_sync")
+    if os.stat(folder).st_mode & 0o777 != 0o700:
+        fail("cache folder mode %o, expected 700" % (os.stat(folder).st_mode & 0o777))
+    names = token_files(folder)
+    if len(names) != 1 or not re.match(r"^[0-9a-f]{64}\.token$", names[0]):
+        fail("expected one <sha256>.token file, found %s" % os.listdir(folder))
+    issued = ctx.sim.call("GET", "/_sim/tokens?tenant=" + tenant)["tokens"]
+    forms = {ctx.secret, urllib.parse.quote_plus(ctx.secret), urllib.parse.quote(ctx.secret, safe="")}
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if os.stat(path).st_mode & 0o777 != 0o600:
+            fail("%s has mode %o, expected 600" % (name, os.stat(path).st_mode & 0o777))
+        data = open(path, "rb").read()
+        if any(f.encode() in data or f.encode() in name.encode() for f in forms):
+            fail("%s contains the client secret" % name)
+        if name.endswith(".token") and (len(issued) != 1 or issued[0].encode() not in data):
+            fail("%s does not hold the issued token" % name)
+    xdg = cache_dir(ctx)
+    res = ctx.run(tenant, cache="default", env={"HOME": home, "XDG_CACHE_HOME": xdg})
+    expect_counts(ctx, tenant, res, token=2)  # a new folder: a new token
+    if len(token_files(os.path.join(xdg, "check_password_sync"))) != 1:
+        fail("XDG_CACHE_HOME was not used%s" % res.describe())
+
+
+@test("cache-expired-token-refreshed")
+def _(ctx):
+    tenant, cache = ctx.unique("short-token"), cache_dir(ctx)
+    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
+    time.sleep(1.2)  # the 301 s token is now within 5 minutes of its expiry
+    res = ctx.run(tenant, cache=cache)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=2, batch=2)
+
+
+@test("cache-401-refreshes-once")
+def _(ctx):
+    tenant, cache = ctx.unique("graph-401-once"), cache_dir(ctx)
+    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
+    res = ctx.run(tenant, "-v", cache=cache)  # the cached token is rejected, a new one works
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "Graph rejected the cached access token", line1=False)
+    expect_counts(ctx, tenant, res, token=2, batch=3)
+    res = ctx.run(tenant, cache=cache)  # and the new token was cached
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=2, batch=4)
+
+
+@test("cache-401-does-not-loop")
+def _(ctx):
+    tenant, cache = ctx.unique("graph-401-always"), cache_dir(ctx)
+    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
+    res = ctx.run(tenant, cache=cache)
+    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
+    expect_counts(ctx, tenant, res, token=2, batch=3)
+    if token_files(cache):
+        fail("a rejected token stayed in the cache: %s" % os.listdir(cache))
+    res = ctx.run(tenant, cache=cache)  # a new token rejected: no second try
+    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
+    expect_counts(ctx, tenant, res, token=3, batch=4)
+
+
+def unsafe_cache_test(name, make, reason):
+    def fn(ctx):
+        tenant = ctx.unique("ok")
+        path = make(ctx)
+        for n in (1, 2):
+            res = ctx.run(tenant, cache=path)
+            expect_cache_unused(res, reason)
+            expect_counts(ctx, tenant, res, token=n, batch=n)
+        target = os.path.realpath(path)
+        if os.path.isdir(target) and token_files(target):
+            fail("a token was written to the refused folder %s" % path)
+    TESTS.append((name, fn))
+
+
+def symlinked_cache(ctx):
+    link = cache_dir(ctx) + "-link"
+    os.symlink(cache_dir(ctx), link)
+    return link
+
+
+def foreign_cache(ctx):
+    path = cache_dir(ctx)
+    if os.geteuid() != 0:
+        return "/"  # owned by root, not by the user running the tests
+    os.chown(path, 65534, 65534)
+    return path
+
+
+unsafe_cache_test("cache-refuses-symlink", symlinked_cache, "is a symbolic link")
+unsafe_cache_test("cache-refuses-world-writable", lambda c: cache_dir(c, 0o777),
+                  "is writable by group or others")
+unsafe_cache_test("cache-refuses-group-writable", lambda c: cache_dir(c, 0o770),
+                  "is writable by group or others")
+unsafe_cache_test("cache-refuses-foreign-owner", foreign_cache, "belongs to uid")
+unsafe_cache_test("cache-refuses-file", lambda c: c.secret_file, "is not a directory")
+
+
+@test("cache-concurrent-cold-start-one-token")
+def _(ctx):
+    tenant, cache = ctx.unique("ok"), cache_dir(ctx)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: ctx.run(tenant, cache=cache), range(8)))
+    for res in results:
+        expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, results[0], token=1, batch=8)
+
+
+@test("cache-disabled-writes-nothing")
+def _(ctx):
+    tenant, home = ctx.unique("ok"), cache_dir(ctx)
+    for n in (1, 2):
+        res = ctx.run(tenant, env={"HOME": home})  # --no-token-cache
+        expect_counts(ctx, tenant, res, token=n, batch=n)
+    if os.listdir(home):
+        fail("--no-token-cache wrote %s" % os.listdir(home))
 
 
 # retry policy: 429, 503 and 504 (whole or inside the batch) are retried within the deadline;

@@ -15,6 +15,7 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
           a dict with "delay": N  wait N seconds, then answer normally
           a dict with "delivery": D  a normal token, its bytes written by delivery D
           a list of the above: one per token request of the tenant (the last repeats)
+          a dict with "expires_in": N  a token that expires in N seconds (default 3599)
           Any Reply or AadError may carry `delay` and `delivery` (see below).
   org     the `organization` entity (dict, values may be Ago(...) or ABSENT), or a Sub(...)
           sub-response (error, odd body)
@@ -27,6 +28,9 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
             {"org": Sub(...)}           replace one sub-response ("org" or "sync")
             {"delay": N}                wait N seconds, then answer the step normally
             {"delivery": D}             answer normally, written by delivery D
+  steps_by "token" (default): each access token starts at the first step; "tenant": the steps
+          count every $batch of the tenant, whatever token it carries (for the token cache:
+          a token that works, then is rejected)
   note    one line for the catalogue (tests/README.md)
 
 `delivery` names how the bytes of an answer are written (simulator.DELIVERIES): "normal" (one
@@ -259,6 +263,7 @@ DEFAULTS = {
     "sync": FEATURES_OK,
     "reverse": False,
     "batch": [{}],
+    "steps_by": "token",
     "note": "",
 }
 
@@ -351,6 +356,8 @@ SCENARIOS = {
         token=Reply(200, '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAiOiJKV1Q',
                     content_type="application/json; charset=utf-8"),
         note="token endpoint 200 with truncated JSON"),
+    "short-token": dict(token={"expires_in": 301},
+                        note="as ok, tokens expire in 301 s (reusable for 1 s with the 5-minute margin)"),
     "token-slow": dict(token={"delay": 30}, note="token endpoint waits 30 s before answering"),
 
     # --- Graph errors ----------------------------------------------------------------------
@@ -360,6 +367,17 @@ SCENARIOS = {
         batch=[{"whole": GraphError(401, "InvalidAuthenticationToken",
                                     "Access token validation failure. Invalid audience.")}],
         note="whole $batch 401 InvalidAuthenticationToken"),
+    "graph-401-once": dict(
+        steps_by="tenant",
+        batch=[{}, {"whole": GraphError(401, "InvalidAuthenticationToken",
+                                        "Lifetime validation failed, the token is expired.")}, {}],
+        note="second $batch of the tenant 401 InvalidAuthenticationToken (a revoked token), "
+             "every other normal"),
+    "graph-401-always": dict(
+        steps_by="tenant",
+        batch=[{}, {"whole": GraphError(401, "InvalidAuthenticationToken",
+                                        "Lifetime validation failed, the token is expired.")}],
+        note="first $batch of the tenant normal, every later one 401 InvalidAuthenticationToken"),
     "batch-429-then-ok": dict(
         batch=[{"org": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
                                        headers={"Retry-After": "0.2"})}, {}],
@@ -506,6 +524,15 @@ SCENARIOS = {
     "hostile-reset-batch": dict(batch=[{"delivery": "reset"}],
                                 note="$batch answer: headers and half the body, then a TCP reset"),
 }
+
+# Client assertion checks (see assertions.py): a healthy tenant whose token endpoint sees the
+# assertion changed in transit, or runs 20 minutes ahead of the client's clock.
+SCENARIOS.update({
+    "assertion-tampered": dict(assertion_tamper=True,
+                               note="one byte of the assertion's signature flipped in transit"),
+    "assertion-clock-ahead": dict(assertion_clock=20 * 60,
+                                  note="the token endpoint's clock is 20 minutes ahead"),
+})
 
 
 def scenario_name(tenant):

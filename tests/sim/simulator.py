@@ -10,12 +10,20 @@ Endpoints:
   GET  /beta/organization               the same data as the batch's sub-requests
   GET  /beta/directory/onPremisesSynchronization
   GET  /_sim/stats[?tenant=X]           request counts
+  GET  /_sim/assertions                 headers and claims of the client assertions checked
+  Managed identity (plain HTTP, own port, --identity-port-file): see identity_endpoint.py
   GET  /_sim/tokens[?tenant=X]          access tokens issued so far (tests check none leaks)
   GET  /_sim/log[?tenant=X]             what was asked (no secrets), e.g. each batch's sub-requests
   POST /_sim/reset                      forget counts, logs, tokens and per-token state
 
+Client credentials: the client secret (--secret-file), certificate assertions verified against
+the certificates registered with --client-cert, federated tokens registered with
+--federated-token-file (see assertions.py).
+
 Usage:
   simulator.py --cert server.pem --key server.key --port 0 --port-file F --secret-file S
+      [--client-cert C.pem]... [--federated-token-file F]... [--identity-port-file F
+      --arc-token-folder D --arc-outside-folder D]
 Scenarios are data in scenarios.py; tests/README.md lists them.
 """
 
@@ -31,6 +39,7 @@ import socket
 import ssl
 import struct
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -39,6 +48,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import assertions  # noqa: E402
+import identity_endpoint  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E402
 
@@ -47,7 +58,7 @@ ORG_SELECT = {"onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
 SYNC_SELECT = {"features"}
 MAX_BATCH = 20
 MAX_BODY = 1024 * 1024
-STAT_KEYS = ("token", "batch", "graph_get", "requests", "connections")
+STAT_KEYS = ("token", "batch", "graph_get", "requests", "connections", "identity")
 
 SHUTDOWN = threading.Event()
 
@@ -93,9 +104,10 @@ def graph_date(now):
 # --- state ---------------------------------------------------------------------------------
 
 class State:
-    def __init__(self, secret):
+    def __init__(self, secret, checker=None):
         self.lock = threading.Lock()
         self.secret = secret
+        self.checker = checker  # assertions.AssertionChecker
         self.reset()
 
     def reset(self):
@@ -131,10 +143,11 @@ class State:
         with self.lock:
             return self.tokens.get(token)
 
-    def next_batch_step(self, token):
+    def next_batch_step(self, key):
+        """The step number of a $batch: counted per access token, or per tenant (steps_by)."""
         with self.lock:
-            n = self.batch_steps.get(token, 0)
-            self.batch_steps[token] = n + 1
+            n = self.batch_steps.get(key, 0)
+            self.batch_steps[key] = n + 1
             return n
 
 
@@ -441,6 +454,9 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 toks = [t for t, ten in st.tokens.items() if tenant is None or ten == tenant]
             self.send(200, {"tokens": toks})
+        elif method == "GET" and path == "/_sim/assertions":
+            with st.checker.lock:
+                self.send(200, {"assertions": list(st.checker.checked)})
         elif method == "GET" and path == "/_sim/log":
             with st.lock:
                 entries = [e for e in st.log if tenant is None or e["tenant"] == tenant]
@@ -490,6 +506,7 @@ class Handler(BaseHTTPRequestHandler):
             "fields": sorted(form), "grant_type": form.get("grant_type"),
             "client_id": client_id, "scope": form.get("scope"),
             "secret_ok": form.get("client_secret") == st.secret,
+            "assertion_type": form.get("client_assertion_type"),
             "user_agent": self.headers.get("User-Agent"),
         })
 
@@ -523,11 +540,19 @@ class Handler(BaseHTTPRequestHandler):
             return err(400, "invalid_tenant", 90002,
                        "AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the "
                        "correct tenant ID and are signing into the correct cloud.")
-        if "client_secret" not in form:
+        if "client_assertion" in form or "client_assertion_type" in form:
+            # The token URL as this server is known: its aud must name exactly that.
+            token_url = "%s/%s/oauth2/v2.0/token" % (self.server.canonical_url, tenant)
+            problem = st.checker.verify(form, token_url, client_id,
+                                        int(now) + sc.get("assertion_clock", 0),
+                                        tamper=sc.get("assertion_tamper", False))
+            if problem:
+                return err(*problem)
+        elif "client_secret" not in form:
             return err(401, "invalid_client", 7000216,
                        "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is "
                        "required for the 'client_credentials' grant type.")
-        if form["client_secret"] != st.secret:
+        elif form["client_secret"] != st.secret:
             return err(401, "invalid_client", 7000215,
                        "AADSTS7000215: Invalid client secret provided. Ensure the secret being "
                        "sent in the request is the client secret value, not the client secret ID, "
@@ -547,7 +572,8 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(behaviour, dict) and not self.wait(behaviour.get("delay", 0)):
             return
         token = st.issue_token(tenant)
-        self.send(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+        expires = behaviour.get("expires_in", 3599) if isinstance(behaviour, dict) else 3599
+        self.send(200, {"token_type": "Bearer", "expires_in": expires, "ext_expires_in": expires,
                         "access_token": token},
                   "application/json; charset=utf-8",
                   {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
@@ -680,7 +706,8 @@ class Handler(BaseHTTPRequestHandler):
                            "content_type": self.headers.get("Content-Type")})
 
         steps = sc["batch"]
-        step = steps[min(st.next_batch_step(token), len(steps) - 1)]
+        step_key = tenant if sc["steps_by"] == "tenant" else token
+        step = steps[min(st.next_batch_step(step_key), len(steps) - 1)]
         if not self.wait(step.get("delay", 0)):
             return
         whole = step.get("whole")
@@ -749,6 +776,14 @@ def main(argv=None):
     p.add_argument("--port-file", help="write the port here once listening")
     p.add_argument("--secret-file", required=True, help="the client secret the tests expect")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    p.add_argument("--client-cert", action="append", default=[],
+                   help="a certificate (PEM) registered for the app; repeatable")
+    p.add_argument("--federated-token-file", action="append", default=[],
+                   help="a file whose token is a trusted federated credential; repeatable")
+    p.add_argument("--identity-port-file",
+                   help="also serve managed identity endpoints (HTTP); write their port here")
+    p.add_argument("--arc-token-folder", help="where the Arc challenge writes key files")
+    p.add_argument("--arc-outside-folder", help="key files of the arc-outside flavour")
     a = p.parse_args(argv)
 
     if not a.host.startswith("127.") and a.host not in ("localhost", "::1"):
@@ -763,8 +798,14 @@ def main(argv=None):
     tls.load_cert_chain(a.cert, a.key)
     tls.set_alpn_protocols(["http/1.1"])
 
-    server = Server((a.host, a.port), tls, State(secret), a.verbose)
+    work = tempfile.mkdtemp(prefix="sim-")
+    checker = assertions.AssertionChecker(a.client_cert, a.federated_token_file, work)
+    server = Server((a.host, a.port), tls, State(secret, checker), a.verbose)
     port = server.server_address[1]
+    server.canonical_url = "https://%s:%d" % (a.host, port)
+    if a.identity_port_file:
+        identity_endpoint.start(a.host, server.state, server.log, a.arc_token_folder,
+                                a.arc_outside_folder, a.identity_port_file)
     if a.port_file:
         tmp = a.port_file + ".tmp"
         with open(tmp, "w") as f:

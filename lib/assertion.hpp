@@ -1,0 +1,30 @@
+// The signed JWT client assertion that proves possession of the certificate's private key.
+#pragma once
+
+#include "assertion_algorithm.hpp"
+#include "certificate.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cps {
+
+struct AssertionClaims {
+  std::string audience;  // the token URL
+  std::string client_id; // iss and sub
+  std::int64_t now_unix = 0;
+  std::int64_t lifetime_seconds = 600; // Microsoft accepts at most 10 minutes
+};
+
+// A compact JWS: base64url(header).base64url(claims).base64url(signature). Throws ConfigError
+// when OpenSSL cannot sign.
+std::string make_client_assertion(const ClientCertificate &certificate,
+                                  const AssertionClaims &claims, AssertionAlgorithm algorithm);
+
+// A random version-4 GUID for jti, from OpenSSL's CSPRNG.
+std::string random_guid();
+
+std::string base64url(std::string_view bytes);
+
+} // namespace cps

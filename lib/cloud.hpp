@@ -1,0 +1,22 @@
+// Microsoft's clouds (--cloud): each has its own token host and Graph endpoint.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace cps {
+
+struct CloudEndpoints {
+  std::string_view name;
+  std::string_view authority_host;
+  std::string_view graph_endpoint;
+  std::string_view description;
+};
+
+// global, usgov, usgovdod, china.
+const std::array<CloudEndpoints, 4> &known_clouds();
+
+// The cloud of that name, or nullptr.
+const CloudEndpoints *find_cloud(std::string_view name);
+
+} // namespace cps

@@ -1,0 +1,135 @@
+// The shared access-token cache: one file per (authority, tenant, client, credential, scope), a
+// lock so that concurrent checks fetch one token, and one retry when Graph rejects a cached token.
+#pragma once
+
+#include "auth.hpp"
+#include "deadline.hpp"
+#include "errors.hpp"
+#include "fd.hpp"
+#include "options.hpp"
+#include "trace.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cps {
+
+// A cached token is used until this many seconds before it expires.
+constexpr std::int64_t token_reuse_margin = 300;
+
+// Lower-case hex SHA-256 of data. Throws std::runtime_error if OpenSSL fails.
+std::string sha256_hex(std::string_view data);
+
+// The credential identity of a client secret: a hash of it, never the secret itself.
+std::string client_secret_identity(const Secret &secret);
+
+struct TokenCacheKey {
+  std::string authority;           // https://login.microsoftonline.com
+  std::string tenant;              // as given with -T
+  std::string client_id;           // as given with -C
+  std::string credential_identity; // client_secret_identity(), a certificate thumbprint, ...
+  std::string scope;               // https://graph.microsoft.com/.default
+};
+
+// SHA-256 hex of the length-prefixed fields: the cache file's name.
+std::string token_cache_key(const TokenCacheKey &key);
+
+// $XDG_CACHE_HOME/check_password_sync (if absolute), else $HOME/.cache/check_password_sync (HOME
+// from the environment, else the password database). Empty when there is no home directory.
+std::string default_token_cache_dir(const Environment &env);
+
+// A cache directory that is known to be safe: a real directory (not a symlink) owned by the user
+// and not writable by group or others. All files are opened relative to it.
+class TokenCache {
+public:
+  // Opens dir, creating it (mode 0700) when missing. On refusal returns nullopt and sets why_not.
+  static std::optional<TokenCache> open(const std::string &dir, bool create_parent,
+                                        std::string &why_not);
+
+  // The cached token, if present, safe (0600, owned by the user, well formed) and valid for more
+  // than token_reuse_margin seconds after now.
+  std::optional<AccessToken> load(const std::string &key, std::int64_t now) const;
+
+  // Writes the token atomically (temp file, mode 0600, rename). False when it could not.
+  bool store(const std::string &key, const AccessToken &token, std::int64_t now) const;
+
+  void drop(const std::string &key) const;
+
+  // An exclusive flock on the key's lock file, waiting at most `wait`; an invalid Fd if it was not
+  // acquired in time.
+  Fd lock(const std::string &key, std::chrono::milliseconds wait) const;
+
+private:
+  explicit TokenCache(Fd dir) : dir_(std::move(dir)) {}
+  Fd dir_;
+};
+
+// The cache the configuration asks for, or nullopt (disabled, or refused with one line in the
+// output).
+std::optional<TokenCache> open_token_cache(const Config &config, const Environment &env,
+                                           Trace &trace);
+
+// Hands out the access token for one check: from the cache, else fetched once (single flight
+// across processes) and stored.
+class TokenSource {
+public:
+  using Fetch = std::function<AccessToken()>;
+  using Now = std::function<std::int64_t()>;
+
+  TokenSource(std::optional<TokenCache> cache, std::string key, Fetch fetch,
+              const Deadline &deadline, Trace &trace, Now now);
+
+  const AccessToken &get();
+  bool from_cache() const { return from_cache_; }
+
+  // Graph rejected the current token: forget it here and in the cache.
+  void reject();
+
+private:
+  bool take_cached();
+  void fetch_and_store();
+
+  std::optional<TokenCache> cache_;
+  std::string key_;
+  Fetch fetch_;
+  const Deadline &deadline_;
+  Trace &trace_;
+  Now now_;
+  std::optional<AccessToken> token_;
+  bool from_cache_ = false;
+};
+
+// Graph's answer to an expired or revoked token.
+bool is_rejected_token(const GraphError &error);
+
+// Calls use(token). When Graph rejects a cached token, drops it, gets a new one and calls use once
+// more; a rejected token is never kept in the cache.
+template <typename Use>
+auto with_access_token(TokenSource &tokens, Use &&use) -> decltype(use(std::string())) {
+  try {
+    return use(tokens.get().value.reveal());
+  } catch (const GraphError &error) {
+    if (!is_rejected_token(error)) {
+      throw;
+    }
+    bool retry = tokens.from_cache();
+    tokens.reject();
+    if (!retry) {
+      throw;
+    }
+  }
+  try {
+    return use(tokens.get().value.reveal());
+  } catch (const GraphError &error) {
+    if (is_rejected_token(error)) {
+      tokens.reject();
+    }
+    throw;
+  }
+}
+
+} // namespace cps

@@ -1,0 +1,794 @@
+#!/usr/bin/env python3
+"""End-to-end test: real Icinga 2 and Nagios 4 run check_password_sync.
+
+Each engine runs as a private instance in a temporary directory (as the
+unprivileged `nagios` user when started as root), with a minimal configuration
+that includes our shipped contrib file unchanged and one host/service per
+simulator scenario. The checks are forced, and state, plugin output and
+performance data are read back from the engine itself: Icinga 2 through its
+REST API (plus its own perfdata parser and its Graphite writer), Nagios 4 from
+status.dat. Only 127.0.0.1 is contacted.
+
+Usage: e2e.py --plugin PATH [--engine icinga2|nagios4 ...] [--keep]
+"""
+
+import argparse
+import base64
+import grp
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ICINGA_CONF = os.path.join(REPO, "contrib", "icinga2", "check_password_sync.conf")
+ICINGA_EXAMPLE = os.path.join(REPO, "contrib", "icinga2", "example-msp.conf")
+NAGIOS_CFG = os.path.join(REPO, "contrib", "nagios", "check_password_sync.cfg")
+SIMULATOR = os.path.join(REPO, "tests", "sim", "simulator.py")
+MAKE_CERTS = os.path.join(REPO, "tests", "tools", "make_certs.sh")
+NAGIOS_PLUGIN_DIR = "/usr/lib/nagios/plugins"
+CLIENT_ID = "e2e-client-id"
+SERVICE = "password-sync"
+STATE_NAMES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"]
+PERF_LABELS = ("password_sync_age", "dirsync_age")
+
+
+class Scenario:
+    def __init__(self, tenant, state, text, perfdata):
+        self.tenant = tenant
+        self.state = state
+        self.text = text  # a substring the plugin output must contain
+        self.perfdata = perfdata  # whether both ages must be in the perfdata
+
+    @property
+    def host(self):
+        return "sim-" + self.tenant
+
+
+SCENARIOS = [
+    Scenario("ok", 0, "password hash sync enabled", True),
+    Scenario("stale-password", 1, "(warning above 3d)", True),
+    Scenario("dirsync-disabled", 2, "directory sync is disabled", False),
+    Scenario("aadsts-7000215", 3, "AADSTS7000215", False),
+]
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok   {what}")
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        return ok
+
+
+def log(msg):
+    print(f"# {msg}")
+    sys.stdout.flush()
+
+
+class Env:
+    """The temporary directory, the user the engines run as, the simulator."""
+
+    def __init__(self, plugin, keep):
+        self.plugin = plugin
+        self.keep = keep
+        self.root = os.geteuid() == 0
+        self.dir = tempfile.mkdtemp(prefix="password-sync-e2e.")
+        os.chmod(self.dir, 0o755)
+        if self.root:
+            pw = pwd.getpwnam("nagios")
+            self.uid, self.gid, self.user = pw.pw_uid, pw.pw_gid, "nagios"
+        else:
+            self.uid, self.gid = os.getuid(), os.getgid()
+            self.user = pwd.getpwuid(self.uid).pw_name
+        self.procs = []
+        self.sim_url = None
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def mkdir(self, *parts):
+        p = self.path(*parts)
+        os.makedirs(p, exist_ok=True)
+        os.chown(p, self.uid, self.gid)
+        return p
+
+    def write(self, rel, text, mode=0o644):
+        p = self.path(rel)
+        with open(p, "w") as f:
+            f.write(text)
+        os.chmod(p, mode)
+        os.chown(p, self.uid, self.gid)
+        return p
+
+    def as_user(self, argv):
+        argv = [shutil.which(argv[0]) or argv[0]] + list(argv[1:])
+        if not self.root:
+            return argv
+        return ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--init-groups",
+                "--reset-env", "--"] + argv
+
+    def spawn(self, argv, logname, **kw):
+        out = open(self.path(logname), "w")
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def check_user(self, res, name, proc):
+        """The engine runs as the unprivileged user, not as root."""
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                uid = next(int(l.split()[1]) for l in f if l.startswith("Uid:"))
+        except (OSError, StopIteration):
+            uid = None
+        res.check(uid == self.uid, f"{name} runs as {self.user} (uid {self.uid})", f"uid {uid}")
+
+    def stop(self, proc):
+        if proc.poll() is None:
+            # The engine first, so it stops and reaps its own workers; then
+            # whatever is left of the process group it leads.
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def start_simulator(self):
+        pki = self.path("pki")
+        subprocess.run(["sh", MAKE_CERTS, pki], check=True)
+        for name in os.listdir(pki):
+            os.chown(os.path.join(pki, name), self.uid, self.gid)
+        os.chmod(pki, 0o755)
+        self.ca_file = os.path.join(pki, "ca.pem")
+        os.chmod(self.ca_file, 0o644)
+        self.secret = "e2e-" + secrets.token_urlsafe(18)
+        self.secret_file = self.write("client.secret", self.secret + "\n", 0o600)
+        port_file = self.path("sim.port")
+        proc = self.spawn([sys.executable, SIMULATOR, "--cert", os.path.join(pki, "server.pem"),
+                           "--key", os.path.join(pki, "server.key"), "--port", "0",
+                           "--port-file", port_file, "--secret-file", self.secret_file],
+                          "simulator.log")
+        port = wait_for(lambda: read_port(port_file), 20, "simulator port file")
+        if proc.poll() is not None or not port:
+            raise RuntimeError("simulator did not start: " + tail(self.path("simulator.log")))
+        self.sim_url = f"https://127.0.0.1:{port}"
+        log(f"simulator on {self.sim_url}")
+
+    def sim_token_requests(self):
+        """{tenant: token requests so far}, from the simulator's own counters."""
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        with urllib.request.urlopen(self.sim_url + "/_sim/stats", timeout=5, context=ctx) as r:
+            stats = json.loads(r.read())
+        return {t: c.get("token", 0) for t, c in stats.get("tenants", {}).items()}
+
+    def close(self):
+        for proc in reversed(self.procs):
+            self.stop(proc)
+        if self.keep:
+            log(f"kept {self.dir}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_port(path):
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def wait_for(fn, timeout, what, interval=0.2):
+    end = time.monotonic() + timeout
+    while True:
+        value = fn()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def tail(path, n=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+    except OSError:
+        return ""
+
+
+def pwd_group(gid):
+    return grp.getgrgid(gid).gr_name
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Monitoring Plugins perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]
+PERF_ITEM = re.compile(r"""('[^']+'|[^'= ][^= ]*)=(\S+)""")
+PERF_VALUE = re.compile(r"^([-+]?[0-9]*\.?[0-9]+)([a-zA-Z%]*)$")
+
+
+def parse_perfdata(text):
+    """{label: (value, unit, warn, crit, min)} from a perfdata string."""
+    parsed = {}
+    for label, field in PERF_ITEM.findall(text or ""):
+        parts = field.split(";")
+        m = PERF_VALUE.match(parts[0])
+        parts += [""] * (5 - len(parts))
+        parsed[label.strip("'")] = (float(m.group(1)) if m else None, m.group(2) if m else None,
+                                   parts[1], parts[2], parts[3])
+    return parsed
+
+
+def check_scenario(res, engine, sc, state, output, perf):
+    """Shared assertions; perf is {label: (value, unit)} as the engine sees it."""
+    print(f"  {engine} {sc.host}!{SERVICE}: state={STATE_NAMES[state] if state in range(4) else state}")
+    lines = (output or "").splitlines() or [""]
+    print(f"    output:   {lines[0]}" + (f"  (+{len(lines) - 1} detail lines)" if len(lines) > 1 else ""))
+    print(f"    perfdata: " + (", ".join(f"{k}={v[0]!r} unit={v[1]!r}" for k, v in perf.items())
+                               or "(none)"))
+    name = f"{engine} {sc.tenant}"
+    res.check(state == sc.state, f"{name}: state {STATE_NAMES[sc.state]}",
+              f"got {state}")
+    res.check(sc.text in (output or ""), f"{name}: output mentions {sc.text!r}", repr(output))
+    res.check(output.startswith(f"PASSWORD_SYNC {STATE_NAMES[sc.state]} - "),
+              f"{name}: output starts with the state", repr(output))
+    if sc.perfdata:
+        for label in PERF_LABELS:
+            value, unit = perf.get(label, (None, None))
+            res.check(isinstance(value, (int, float)) and value >= 0 and unit in ("s", "seconds"),
+                      f"{name}: perfdata {label} is a number of seconds",
+                      f"got {perf.get(label)!r}")
+    for label, (value, unit) in perf.items():
+        res.check(isinstance(value, (int, float)), f"{name}: perfdata {label} is numeric", repr(value))
+
+
+# --------------------------------------------------------------------------
+# Icinga 2
+
+class GraphiteSink:
+    """Collects what Icinga's GraphiteWriter sends: its parsed, normalised metrics."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+        self.lines = []
+        self.connected = threading.Event()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:  # closed
+                return
+            self.connected.set()
+            threading.Thread(target=self.read, args=(conn,), daemon=True).start()
+
+    def read(self, conn):
+        buf = b""
+        conn.settimeout(0.5)
+        with conn:
+            while not self.done.is_set():
+                try:
+                    chunk = conn.recv(65536)
+                except socket.timeout:
+                    continue
+                if not chunk:
+                    break
+                buf += chunk
+                *lines, buf = buf.split(b"\n")
+                self.lines.extend(line.decode(errors="replace") for line in lines)
+
+    def metric(self, host, label):
+        # icinga2.<host>.services.<service>.<command>.perfdata.<label>.value <v> <ts>
+        prefix = f"icinga2.{host}.services.{SERVICE}."
+        for line in reversed(self.lines):
+            parts = line.split()
+            if (len(parts) == 3 and parts[0].startswith(prefix)
+                    and parts[0].endswith(f".perfdata.{label}.value")):
+                return float(parts[1])
+        return None
+
+    def close(self):
+        self.done.set()
+        self.sock.close()
+
+
+def make_api_certs(env, certs_dir, node):
+    def run(*argv):
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ca_key, ca_crt = os.path.join(certs_dir, "ca.key"), os.path.join(certs_dir, "ca.crt")
+    key, csr, crt = (os.path.join(certs_dir, node + ext) for ext in (".key", ".csr", ".crt"))
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
+        "-out", ca_crt, "-days", "2", "-subj", "/CN=e2e Icinga CA")
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+        "-subj", f"/CN={node}")
+    ext = os.path.join(certs_dir, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName=DNS:{node}\n")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", crt, "-days", "2", "-extfile", ext)
+    for name in os.listdir(certs_dir):
+        os.chown(os.path.join(certs_dir, name), env.uid, env.gid)
+    return ca_crt
+
+
+class Icinga:
+    NODE = "e2e-icinga"
+
+    def __init__(self, env, res):
+        self.env, self.res = env, res
+        self.base = env.mkdir("icinga2")
+        for sub in ("data", "data/certs", "log", "cache", "spool", "run"):
+            env.mkdir("icinga2", sub)
+        self.api_port = free_port()
+        self.api_password = secrets.token_urlsafe(16)
+        self.graphite = GraphiteSink()
+        self.proc = None
+
+    def defines(self):
+        b = self.base
+        consts = {
+            "DataDir": f"{b}/data", "LogDir": f"{b}/log", "CacheDir": f"{b}/cache",
+            "SpoolDir": f"{b}/spool", "InitRunDir": f"{b}/run", "PidPath": f"{b}/run/icinga2.pid",
+            "VarsPath": f"{b}/cache/icinga2.vars", "ObjectsPath": f"{b}/cache/icinga2.debug",
+            "StatePath": f"{b}/data/icinga2.state",
+            "ModAttrPath": f"{b}/data/modified-attributes.conf",
+            "RunAsUser": self.env.user, "RunAsGroup": pwd_group(self.env.gid),
+        }
+        return [f"-D{k}={v}" for k, v in consts.items()]
+
+    def write_config(self):
+        env = self.env
+        lines = [
+            "/* Generated by tests/e2e/e2e.py: a private Icinga 2 for the end-to-end test. */",
+            f'const PluginDir = "{os.path.dirname(env.plugin)}"',
+            f'const NodeName = "{self.NODE}"',
+            f'const ZoneName = "{self.NODE}"',
+            "include <itl>",
+            f'include "{ICINGA_CONF}"',
+            "",
+            "object Endpoint NodeName { }",
+            "object Zone ZoneName { endpoints = [ NodeName ] }",
+            'object ApiListener "api" {',
+            '  bind_host = "127.0.0.1"',
+            f"  bind_port = {self.api_port}",
+            "}",
+            'object ApiUser "e2e" {',
+            f'  password = "{self.api_password}"',
+            '  permissions = [ "*" ]',
+            "}",
+            'object CheckerComponent "checker" { }',
+            'object FileLogger "main-log" {',
+            '  severity = "information"',
+            '  path = LogDir + "/icinga2.log"',
+            "}",
+            'object GraphiteWriter "graphite" {',
+            '  host = "127.0.0.1"',
+            f'  port = "{self.graphite.port}"',
+            "}",
+            "",
+        ]
+        for i, sc in enumerate(SCENARIOS):
+            lines += [
+                f'object Host "{sc.host}" {{',
+                '  check_command = "dummy"',
+                "  check_interval = 1h",
+                "}",
+                f'object Service "{SERVICE}" {{',
+                f'  host_name = "{sc.host}"',
+                '  check_command = "password_sync"',
+                "  check_interval = 1h",
+                "  retry_interval = 1h",
+                "  max_check_attempts = 1",
+                f'  vars.password_sync_tenant = "{sc.tenant}"',
+                f'  vars.password_sync_client_id = "{CLIENT_ID}"',
+                f'  vars.password_sync_authority_host = "{env.sim_url}"',
+                f'  vars.password_sync_graph_endpoint = "{env.sim_url}"',
+                f'  vars.password_sync_ca_file = "{env.ca_file}"',
+                "  vars.password_sync_no_token_cache = true",
+            ]
+            # The first scenario passes the secret through the environment
+            # (CheckCommand env), the others through a secret file.
+            if i == 0:
+                lines.append(f'  vars.password_sync_client_secret = "{env.secret}"')
+            else:
+                lines.append(f'  vars.password_sync_client_secret_file = "{env.secret_file}"')
+            lines += ["}", ""]
+        self.conf = env.write("icinga2/icinga2.conf", "\n".join(lines), 0o640)
+
+    def icinga2(self, *args):
+        return self.env.as_user(["icinga2", *args, "-c", self.conf] + self.defines())
+
+    def validate(self):
+        proc = subprocess.run(self.icinga2("daemon", "-C"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, cwd=self.base)
+        out = proc.stdout
+        warnings = [l for l in out.splitlines() if re.search(r"\b(warning|critical)/", l)]
+        self.res.check(proc.returncode == 0, "icinga2 daemon -C validates the config",
+                       out[-2000:])
+        self.res.check(not warnings, "icinga2 daemon -C reports no warnings",
+                       "\n".join(warnings))
+
+    def validate_example(self):
+        """The shipped MSP example, with its commented satellite variant
+        uncommented, validates next to the CheckCommand on a config master."""
+        with open(ICINGA_EXAMPLE) as f:
+            example = f.read()
+        m = re.search(r"^ \* (object Endpoint .*?^ \* }\n)(?= \*\n \* and add)", example,
+                      re.S | re.M)
+        if not self.res.check(m is not None, "icinga2 example: satellite variant found"):
+            return
+        # Apply the edit the example asks for, so each tenant gets one service.
+        local_rule = "\tassign where host.vars.password_sync_tenant\n"
+        if not self.res.check(local_rule in example, "icinga2 example: local assign rule found"):
+            return
+        example = example.replace(local_rule, local_rule.rstrip("\n")
+                                  + " && !host.vars.password_sync_endpoint\n")
+        satellite = "\n".join(l[2:].lstrip(" ") if l.startswith(" *") else l
+                              for l in m.group(0).splitlines())
+        self.env.mkdir("icinga2-example")
+        for sub in ("cache", "zones.d", "zones.d/master"):
+            self.env.mkdir("icinga2-example", sub)
+        self.env.write("icinga2-example/zones.d/master/msp.conf", example + "\n" + satellite + "\n")
+        conf = self.env.write("icinga2-example/icinga2.conf", "\n".join([
+            f'const PluginDir = "{os.path.dirname(self.env.plugin)}"',
+            'const NodeName = "master1.example.net"',
+            "include <itl>",
+            f'include "{ICINGA_CONF}"',
+            'object Endpoint NodeName { }',
+            'object Zone "master" { endpoints = [ NodeName ] }',
+            ""]))
+        b = self.env.path("icinga2-example")
+        proc = subprocess.run(self.env.as_user(["icinga2", "daemon", "-C", "-c", conf,
+                                                f"-DCacheDir={b}/cache", f"-DZonesDir={b}/zones.d"]),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=b)
+        out = proc.stdout
+        bad = [l for l in out.splitlines() if re.search(r"\b(warning|critical)/", l)]
+        self.res.check(proc.returncode == 0 and not bad and "Instantiated 3 Hosts" in out,
+                       "icinga2 example-msp.conf (with the satellite variant) validates "
+                       "without warnings", "\n".join(bad) or out[-1500:])
+        services = re.search(r"Instantiated (\d+) Services?", out)
+        self.res.check(services is not None and services.group(1) == "3",
+                       "icinga2 example-msp.conf: one service per tenant host (3)",
+                       services.group(0) if services else out[-500:])
+
+    def api(self, method, path, body=None, timeout=10):
+        ctx = ssl.create_default_context(cafile=os.path.join(self.base, "data/certs/ca.crt"))
+        ctx.check_hostname = False  # the node cert names the node, not 127.0.0.1
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"https://127.0.0.1:{self.api_port}{path}", data=data,
+                                     method=method)
+        auth = base64.b64encode(f"e2e:{self.api_password}".encode()).decode()
+        req.add_header("Authorization", "Basic " + auth)
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=timeout, context=ctx) as resp:
+            return json.loads(resp.read())
+
+    def api_up(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("icinga2 exited: " + tail(self.env.path("icinga2.out")))
+        try:
+            return self.api("GET", "/v1/status/IcingaApplication")
+        except Exception:
+            return None
+
+    def services(self):
+        answer = self.api("GET", f"/v1/objects/services?attrs=last_check_result&attrs=state"
+                                 f"&attrs=host_name")
+        return {r["attrs"]["host_name"]: r["attrs"] for r in answer["results"]}
+
+    def parsed_perfdata(self, items):
+        """{label: (value, unit)} by Icinga's own parser (PerfdataValue), one
+        item at a time; an item it rejects is kept with value None."""
+        parsed = {}
+        for item in items:
+            answer = self.api("POST", "/v1/console/execute-script",
+                              {"command": f"parse_performance_data({json.dumps(item)})"})
+            result = answer["results"][0]
+            if result.get("code") == 200 and isinstance(result.get("result"), dict):
+                pd = result["result"]
+                parsed[pd["label"]] = (pd["value"], pd["unit"])
+            else:
+                reason = (result.get("status") or "").strip().splitlines()[-1:] or ["?"]
+                print(f"    icinga2 rejects perfdata {item!r}: {reason[0]}")
+                parsed[item.partition("=")[0]] = (None, None)
+        return parsed
+
+    def run(self):
+        env, res = self.env, self.res
+        make_api_certs(env, os.path.join(self.base, "data/certs"), self.NODE)
+        self.write_config()
+        self.validate()
+        self.validate_example()
+        t0 = time.time()
+        self.proc = env.spawn(self.icinga2("daemon"), "icinga2.out", cwd=self.base)
+        wait_for(self.api_up, 60, "the Icinga 2 API")
+        log(f"icinga2: API up after {time.time() - t0:.1f}s")
+        env.check_user(res, "icinga2", self.proc)
+        if not self.graphite.connected.wait(15):
+            log("icinga2: the GraphiteWriter has not connected yet")
+        log(f"icinga2: GraphiteWriter connected after {time.time() - t0:.1f}s")
+        self.api("POST", "/v1/actions/reschedule-check",
+                 {"type": "Service", "filter": f'service.name == "{SERVICE}"', "force": True})
+        log("icinga2: checks forced, waiting for results")
+
+        def all_checked():
+            svcs = self.services()
+            done = all(svcs.get(sc.host, {}).get("last_check_result")
+                       and svcs[sc.host]["last_check_result"]["execution_end"] >= t0
+                       for sc in SCENARIOS)
+            return svcs if done else None
+
+        svcs = wait_for(all_checked, 60, "Icinga 2 check results", 0.5)
+        log(f"icinga2: all results after {time.time() - t0:.1f}s")
+        time.sleep(1.5)  # let the GraphiteWriter flush the last results
+        print("icinga2's view:")
+        for sc in SCENARIOS:
+            cr = svcs[sc.host]["last_check_result"]
+            print(f"    raw perfdata (API): {cr.get('performance_data')}")
+            perf = self.parsed_perfdata(cr.get("performance_data") or [])
+            check_scenario(res, "icinga2", sc, int(svcs[sc.host]["state"]), cr["output"], perf)
+            res.check(int(cr["exit_status"]) == sc.state, f"icinga2 {sc.tenant}: exit status",
+                      str(cr["exit_status"]))
+            if sc.perfdata:
+                for label in PERF_LABELS:
+                    value = self.graphite.metric(sc.host, label)
+                    print(f"    graphite {label}.value = {value}")
+                    res.check(value is not None and value == perf.get(label, (None,))[0],
+                              f"icinga2 {sc.tenant}: GraphiteWriter sent {label}",
+                              f"got {value!r}")
+        icinga_log = open(os.path.join(self.base, "log/icinga2.log"), errors="replace").read()
+        bad = [l for l in icinga_log.splitlines() if "Ignoring invalid perfdata" in l]
+        res.check(not bad, "icinga2 logged no 'Ignoring invalid perfdata'", "\n".join(bad[:5]))
+        env.stop(self.proc)
+
+    def close(self):
+        self.graphite.close()
+
+
+# --------------------------------------------------------------------------
+# Nagios 4
+
+class Nagios:
+    def __init__(self, env, res):
+        self.env, self.res = env, res
+        self.base = env.mkdir("nagios4")
+        env.mkdir("nagios4", "checkresults")
+
+    def write_config(self):
+        env, b = self.env, self.base
+        objects = [
+            "# Generated by tests/e2e/e2e.py: objects for the end-to-end test.",
+            "define timeperiod{\n  timeperiod_name e2e-24x7\n  alias always\n"
+            + "".join(f"  {d} 00:00-24:00\n" for d in
+                      ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                       "sunday")) + "}",
+            "define command{\n  command_name e2e-notify\n  command_line /bin/true\n}",
+            "define contact{\n  contact_name e2e\n  alias e2e\n"
+            "  host_notifications_enabled 0\n  service_notifications_enabled 0\n"
+            "  host_notification_period e2e-24x7\n  service_notification_period e2e-24x7\n"
+            "  host_notification_options n\n  service_notification_options n\n"
+            "  host_notification_commands e2e-notify\n  service_notification_commands e2e-notify\n}",
+        ]
+        for sc in SCENARIOS:
+            args = "!".join([sc.tenant, CLIENT_ID, env.secret_file, env.sim_url, env.sim_url,
+                             env.ca_file])
+            objects += [
+                f"define host{{\n  host_name {sc.host}\n  alias scenario {sc.tenant}\n"
+                "  address 127.0.0.1\n  max_check_attempts 1\n  check_period e2e-24x7\n"
+                "  active_checks_enabled 0\n  contacts e2e\n  notification_period e2e-24x7\n"
+                "  notifications_enabled 0\n}",
+                f"define service{{\n  use password-sync-service\n  host_name {sc.host}\n"
+                f"  service_description {SERVICE}\n"
+                f"  check_command check_password_sync_endpoints!{args}\n"
+                "  check_period e2e-24x7\n  notification_period e2e-24x7\n  contacts e2e\n"
+                "  check_interval 60\n  max_check_attempts 1\n  notifications_enabled 0\n"
+                "  notification_interval 0\n}",
+            ]
+        env.write("nagios4/objects.cfg", "\n\n".join(objects) + "\n")
+        main = {
+            "log_file": f"{b}/nagios.log",
+            "cfg_file": NAGIOS_CFG,
+            "object_cache_file": f"{b}/objects.cache",
+            "precached_object_file": f"{b}/objects.precache",
+            "status_file": f"{b}/status.dat",
+            "status_update_interval": "2",
+            "nagios_user": env.user,
+            "nagios_group": pwd_group(env.gid),
+            "check_external_commands": "1",
+            "command_file": f"{b}/nagios.cmd",
+            "lock_file": f"{b}/nagios.lock",
+            "temp_file": f"{b}/nagios.tmp",
+            "temp_path": b,
+            "check_result_path": f"{b}/checkresults",
+            "state_retention_file": f"{b}/retention.dat",
+            "retain_state_information": "0",
+            "use_syslog": "0",
+            "log_rotation_method": "n",
+            "enable_notifications": "0",
+            "enable_event_handlers": "0",
+            "enable_flap_detection": "0",
+            "process_performance_data": "0",
+            "query_socket": f"{b}/nagios.qh",
+            "interval_length": "60",
+            "max_service_check_spread": "1",
+            "illegal_macro_output_chars": "`~$&|'\"<>",
+        }
+        text = "# Generated by tests/e2e/e2e.py: a private Nagios 4.\n"
+        text += "".join(f"{k}={v}\n" for k, v in main.items())
+        text += f"cfg_file={b}/objects.cfg\n"
+        self.cfg = env.write("nagios4/nagios.cfg", text)
+
+    def command(self, argv):
+        """Runs argv as the engine user in a private mount namespace in which
+        /usr/lib/nagios/plugins holds the plugin under test, so the shipped
+        snippet's absolute path is used unchanged."""
+        stage = self.env.mkdir("nagios4", "plugins")
+        link = os.path.join(stage, "check_password_sync")
+        if not os.path.lexists(link):
+            os.symlink(self.env.plugin, link)
+        inner = " ".join(shell_quote(a) for a in self.env.as_user(argv))
+        script = (f"mount --bind {shell_quote(stage)} {NAGIOS_PLUGIN_DIR} && "
+                  f"mount --make-private {NAGIOS_PLUGIN_DIR} 2>/dev/null; exec {inner}")
+        outer = ["unshare", "--mount", "--propagation", "private"]
+        if not self.env.root:
+            outer.insert(1, "--map-root-user")
+        return outer + ["sh", "-c", script]
+
+    def validate(self):
+        proc = subprocess.run(["nagios4", "-v", self.cfg], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        out = proc.stdout
+        self.res.check(proc.returncode == 0 and "Total Errors:   0" in out,
+                       "nagios4 -v validates the config", out[-2000:])
+        self.res.check("Total Warnings: 0" in out, "nagios4 -v reports no warnings",
+                       "\n".join(l for l in out.splitlines() if "Warning" in l))
+
+    def status(self):
+        try:
+            with open(os.path.join(self.base, "status.dat"), errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return {}
+        services = {}
+        for block in re.findall(r"servicestatus \{\n(.*?)\n\s*\}", text, re.S):
+            attrs = {}
+            for line in block.splitlines():
+                key, _, value = line.strip().partition("=")
+                attrs[key] = value
+            services[(attrs.get("host_name"), attrs.get("service_description"))] = attrs
+        return services
+
+    def run(self):
+        env, res = self.env, self.res
+        if not os.path.isdir(NAGIOS_PLUGIN_DIR):
+            os.makedirs(NAGIOS_PLUGIN_DIR, exist_ok=True)  # the mount point
+        self.write_config()
+        self.validate()
+        t0 = int(time.time())
+        proc = env.spawn(self.command(["nagios4", self.cfg]), "nagios4.out", cwd=self.base)
+        cmd_file = os.path.join(self.base, "nagios.cmd")
+        wait_for(lambda: proc.poll() is not None or os.path.exists(cmd_file), 30,
+                 "the Nagios command file")
+        if proc.poll() is not None:
+            raise RuntimeError("nagios4 exited: " + tail(env.path("nagios4.out")))
+        env.check_user(res, "nagios4", proc)
+        now = int(time.time())
+        fd = os.open(cmd_file, os.O_WRONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "w") as pipe:
+            for sc in SCENARIOS:
+                pipe.write(f"[{now}] SCHEDULE_FORCED_SVC_CHECK;{sc.host};{SERVICE};{now}\n")
+        log("nagios4: checks forced, waiting for status.dat")
+
+        def all_checked():
+            st = self.status()
+            done = all(int(st.get((sc.host, SERVICE), {}).get("last_check", "0")) >= t0
+                       and st[(sc.host, SERVICE)].get("has_been_checked") == "1"
+                       for sc in SCENARIOS)
+            return st if done else None
+
+        st = wait_for(all_checked, 60, "Nagios 4 check results in status.dat", 0.5)
+        print("nagios4's view (status.dat):")
+        for sc in SCENARIOS:
+            attrs = st[(sc.host, SERVICE)]
+            output = attrs.get("plugin_output", "")
+            raw = attrs.get("performance_data", "")
+            print(f"    raw perfdata (status.dat): {raw!r}")
+            perf = {k: (v[0], v[1]) for k, v in parse_perfdata(raw).items()}
+            check_scenario(res, "nagios4", sc, int(attrs.get("current_state", -1)), output, perf)
+        env.stop(proc)
+
+
+def shell_quote(s):
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plugin", default=os.environ.get("PLUGIN"))
+    ap.add_argument("--engine", action="append", choices=["icinga2", "nagios4"])
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    opts = ap.parse_args()
+    if not opts.plugin or not os.access(opts.plugin, os.X_OK):
+        print(f"e2e: plugin not executable: {opts.plugin!r} (set PLUGIN or --plugin)")
+        return 2
+    opts.plugin = os.path.abspath(opts.plugin)
+    engines = opts.engine or ["icinga2", "nagios4"]
+    res = Results()
+    env = Env(opts.plugin, opts.keep)
+    start = time.monotonic()
+    try:
+        env.start_simulator()
+        for name in engines:
+            t = time.monotonic()
+            engine = Icinga(env, res) if name == "icinga2" else Nagios(env, res)
+            try:
+                before = env.sim_token_requests()
+                engine.run()
+                after = env.sim_token_requests()
+                for sc in SCENARIOS:
+                    res.check(after.get(sc.tenant, 0) > before.get(sc.tenant, 0),
+                              f"{name} {sc.tenant}: the plugin asked the simulator for a token",
+                              f"{before.get(sc.tenant, 0)} -> {after.get(sc.tenant, 0)}")
+            except Exception as e:  # report and go on with the other engine
+                res.check(False, f"{name} ran", f"{type(e).__name__}: {e}")
+                for f in ("icinga2.out", "nagios4.out", "simulator.log"):
+                    if os.path.exists(env.path(f)):
+                        print(f"--- {f} (tail)\n{tail(env.path(f))}")
+            finally:
+                if hasattr(engine, "close"):
+                    engine.close()
+            log(f"{name}: {time.monotonic() - t:.1f}s")
+    finally:
+        env.close()
+    log(f"total {time.monotonic() - start:.1f}s")
+    print(f"e2e: {res.passed} passed, {res.failed} failed")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

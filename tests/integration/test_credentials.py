@@ -1,0 +1,693 @@
+#!/usr/bin/env python3
+"""Integration tests of credentials, clouds, proxies and --extra-opts (issue 3).
+
+    python3 tests/integration/test_credentials.py --binary ./check_password_sync [-k SUBSTRING]...
+        [--list] [--jobs N] [--keep] [--show]
+
+Same runner and output property as test_plugin.py (it is imported), with its own set-up: client
+certificates and keys generated now (RSA PEM, encrypted PEM, PKCS#12 without and with a password,
+a legacy-encrypted PKCS#12, an unregistered one, an EC one), one simulator that has the client
+certificate registered and also serves the managed identity endpoints (plain HTTP on 127.0.0.1),
+a federated token, and a local HTTP CONNECT proxy (tests/tools/connect_proxy.py) that records the
+targets it is asked for. Prints `integration-credentials: N passed, N failed`.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import test_plugin as tp  # noqa: E402
+from test_plugin import CLIENT_ID, OK_SUMMARY, expect, expect_counts, fail  # noqa: E402
+
+PROXY = os.path.join(os.path.dirname(HERE), "tools", "connect_proxy.py")
+USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+def openssl(*args, **kw):
+    subprocess.run(["openssl"] + list(args), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, **kw)
+
+
+def make_client_credentials(d):
+    """Client keys and certificates for every format the plugin reads (nothing is committed)."""
+    os.makedirs(d, mode=0o700)
+    p = lambda name: os.path.join(d, name)  # noqa: E731
+    with open(p("password"), "w") as f:
+        f.write("p4ss word+&%\n")
+    for name in ("client", "other"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p(name + ".key"),
+                "-out", p(name + ".crt"), "-days", "30", "-subj",
+                "/CN=check_password_sync test %s" % name)
+        with open(p(name + ".pem"), "w") as out:
+            for part in (name + ".crt", name + ".key"):
+                out.write(open(p(part)).read())
+    openssl("pkey", "-in", p("client.key"), "-aes256", "-passout", "file:" + p("password"),
+            "-out", p("client-enc.key"))
+    with open(p("client-enc.pem"), "w") as out:  # key first, then the certificate
+        out.write(open(p("client-enc.key")).read() + open(p("client.crt")).read())
+    openssl("pkcs12", "-export", "-in", p("client.crt"), "-inkey", p("client.key"),
+            "-out", p("client-nopass.p12"), "-passout", "pass:")
+    openssl("pkcs12", "-export", "-in", p("client.crt"), "-inkey", p("client.key"),
+            "-out", p("client.pfx"), "-passout", "file:" + p("password"))
+    openssl("pkcs12", "-export", "-legacy", "-in", p("client.crt"), "-inkey", p("client.key"),
+            "-out", p("client-legacy.pfx"), "-passout", "file:" + p("password"))
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", p("ec.key"), "-out", p("ec.crt"), "-days", "30", "-subj", "/CN=ec")
+    with open(p("ec.pem"), "w") as out:
+        out.write(open(p("ec.crt")).read() + open(p("ec.key")).read())
+    # A federated token as a Kubernetes projected service account token looks (no x5t header).
+    with open(p("federated-token"), "w") as f:
+        f.write("eyJhbGciOiJSUzI1NiIsImtpZCI6InNpbSJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlIn0."
+                + secrets.token_urlsafe(64) + "\n")
+    with open(p("other-federated-token"), "w") as f:
+        f.write("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL290aGVyIn0." + secrets.token_urlsafe(32))
+
+
+class CredentialSimulator(tp.Simulator):
+    """tp.Simulator with the client certificate, federated token and identity endpoints."""
+
+    def __init__(self, workdir, cert, key, secret_file, ca, creds):
+        port_file = os.path.join(workdir, "port-main")
+        self.identity_port_file = os.path.join(workdir, "port-identity")
+        self.arc_folder = os.path.join(workdir, "arc-tokens")
+        self.name, self.ca = "main", ca
+        self.log = open(os.path.join(workdir, "sim-main.log"), "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, tp.SIMULATOR, "--cert", cert, "--key", key, "--port", "0",
+             "--port-file", port_file, "--secret-file", secret_file, "--verbose",
+             "--client-cert", os.path.join(creds, "client.crt"),
+             "--federated-token-file", os.path.join(creds, "federated-token"),
+             "--identity-port-file", self.identity_port_file,
+             "--arc-token-folder", self.arc_folder,
+             "--arc-outside-folder", os.path.join(workdir, "arc-outside")],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(port_file, self.proc, self.log.name)
+        wait_for(self.identity_port_file, self.proc, self.log.name)
+        self.port = int(open(port_file).read())
+        self.url = "https://127.0.0.1:%d" % self.port
+        self.identity_url = "http://127.0.0.1:%d" % int(open(self.identity_port_file).read())
+        self.ctx = tp.ssl.create_default_context(cafile=ca)
+        self.ctx.check_hostname = False
+
+    def assertions(self):
+        return self.call("GET", "/_sim/assertions")["assertions"]
+
+
+def wait_for(path, proc, log):
+    deadline = time.time() + 15
+    while not os.path.exists(path):
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("%s did not start (see %s)" % (path, log))
+        time.sleep(0.02)
+
+
+class Proxy:
+    def __init__(self, workdir, name):
+        port_file = os.path.join(workdir, "port-proxy-" + name)
+        self.log_path = os.path.join(workdir, "proxy-%s.log" % name)
+        open(self.log_path, "w").close()
+        self.proc = subprocess.Popen([sys.executable, PROXY, "--port-file", port_file,
+                                      "--log", self.log_path], stdin=subprocess.DEVNULL)
+        wait_for(port_file, self.proc, self.log_path)
+        self.url = "http://127.0.0.1:%d" % int(open(port_file).read())
+
+    def requests(self):
+        with open(self.log_path) as f:
+            return [line.strip() for line in f if line.strip()]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(5)
+
+
+class Context(tp.Context):
+    def setup(self):
+        self.dir = tp.tempfile.mkdtemp(prefix="cps-credentials-")
+        pki = os.path.join(self.dir, "pki")
+        subprocess.run(["sh", tp.MAKE_CERTS, pki], check=True)
+        self.ca = os.path.join(pki, "ca.pem")
+        self.creds = os.path.join(self.dir, "creds")
+        make_client_credentials(self.creds)
+        self.secret = "sim8Q~" + secrets.token_urlsafe(24) + ".+&=%/"
+        self.secret_file = os.path.join(self.dir, "client-secret")
+        fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.secret + "\n")
+        self.home = os.path.join(self.dir, "home")
+        os.mkdir(self.home, 0o700)
+        self.sim = CredentialSimulator(self.dir, os.path.join(pki, "server.pem"),
+                                       os.path.join(pki, "server.key"), self.secret_file,
+                                       self.ca, self.creds)
+        self.sims = {"main": self.sim}
+        self.proxies = []
+        self.proxy_lock = threading.Lock()
+
+    def teardown(self):
+        for proxy in getattr(self, "proxies", []):
+            proxy.stop()
+        super().teardown()
+
+    def proxy(self):
+        """A fresh proxy per test, so its log holds only that test's requests."""
+        proxy = Proxy(self.dir, secrets.token_hex(4))
+        with self.proxy_lock:
+            self.proxies.append(proxy)
+        return proxy
+
+    def cred(self, name):
+        return os.path.join(self.creds, name)
+
+    def forbidden(self, res, *texts):
+        for text in texts:
+            if text and text in res.text:
+                fail("%r appears in the output%s" % (text[:40], res.describe()))
+
+
+def token_entry(ctx, tenant):
+    entries = [e for e in ctx.sim.log_of(tenant) if e["kind"] == "token"]
+    if len(entries) != 1:
+        fail("expected one token request for %s, got %d" % (tenant, len(entries)))
+    return entries[0]
+
+
+def assertion_for(ctx, tenant):
+    found = [a for a in ctx.sim.assertions() if ("/%s/" % tenant) in a["claims"].get("aud", "")]
+    if len(found) != 1:
+        fail("expected one client assertion for %s, got %d" % (tenant, len(found)))
+    return found[0]
+
+
+def expect_certificate_flow(ctx, tenant, res, alg="PS256"):
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+    entry = token_entry(ctx, tenant)
+    if entry["assertion_type"] != JWT_BEARER or "client_secret" in entry["fields"]:
+        fail("token request fields %s, assertion type %r" % (entry["fields"],
+                                                              entry["assertion_type"]))
+    a = assertion_for(ctx, tenant)
+    thumb = "x5t#S256" if alg == "PS256" else "x5t"
+    if a["header"].get("alg") != alg or thumb not in a["header"]:
+        fail("assertion header %s, expected alg %s with %s" % (a["header"], alg, thumb))
+    c = a["claims"]
+    if c["iss"] != CLIENT_ID or c["sub"] != CLIENT_ID or not 0 < c["exp"] - c["nbf"] <= 600:
+        fail("assertion claims %s" % c)
+
+
+TESTS = []
+
+
+def test(name):
+    def deco(fn):
+        TESTS.append((name, fn))
+        return fn
+    return deco
+
+
+# --- each credential kind: a healthy check ---------------------------------------------------
+
+@test("secret-healthy")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    if not token_entry(ctx, tenant)["secret_ok"]:
+        fail("the simulator did not get the secret")
+
+
+for _name, _file, _extra, _env in [
+        ("cert-pem-ps256", "client.pem", (), {}),
+        ("cert-pem-encrypted-key", "client-enc.pem", ("--certificate-password-file", "password"),
+         {}),
+        ("cert-p12-no-password", "client-nopass.p12", (), {}),
+        ("cert-pfx-password-file", "client.pfx", ("--certificate-password-file", "password"), {}),
+        ("cert-pfx-password-env", "client.pfx", (),
+         {"AZURE_CLIENT_CERTIFICATE_PASSWORD": "p4ss word+&%"}),
+        ("cert-pfx-legacy-rc2", "client-legacy.pfx", ("--certificate-password-file", "password"),
+         {})]:
+    def _make(file=_file, extra=_extra, env=_env):
+        def fn(ctx):
+            tenant = ctx.unique("ok")
+            args = ["--certificate", ctx.cred(file)]
+            args += [ctx.cred(x) if x == "password" else x for x in extra]
+            res = ctx.run(tenant, *args, secret=None, env=env)
+            expect_certificate_flow(ctx, tenant, res)
+        return fn
+    TESTS.append((_name, _make()))
+
+
+@test("cert-rs256-x5t")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), "--assertion-alg", "RS256",
+                  secret=None)
+    expect_certificate_flow(ctx, tenant, res, alg="RS256")
+
+
+@test("cert-from-env-path")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret=None,
+                  env={"AZURE_CLIENT_CERTIFICATE_PATH": ctx.cred("client.pem")})
+    expect_certificate_flow(ctx, tenant, res)
+
+
+@test("cert-unique-jti")
+def _(ctx):
+    """Two runs, two assertions: the simulator refuses a repeated jti, so both must differ."""
+    tenants = [ctx.unique("ok"), ctx.unique("ok")]
+    for tenant in tenants:
+        expect_certificate_flow(ctx, tenant, ctx.run(tenant, "--certificate",
+                                                     ctx.cred("client.pem"), secret=None))
+    jtis = {assertion_for(ctx, t)["claims"]["jti"] for t in tenants}
+    if len(jtis) != 2:
+        fail("jti repeated: %s" % jtis)
+
+
+@test("mi-vm-system-assigned")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity", secret=None,
+                  env={"AZURE_POD_IDENTITY_AUTHORITY_HOST": ctx.sim.identity_url + "/vm/" + tenant})
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=0, identity=1, batch=1)
+    e = [x for x in ctx.sim.log_of(tenant) if x["kind"] == "identity"][0]
+    want = {"metadata": "true", "resource": ctx.sim.url, "client_id": None,
+            "api_version": "2018-02-01", "authorization": None}
+    wrong = {k: (e.get(k), v) for k, v in want.items() if e.get(k) != v}
+    if wrong:
+        fail("IMDS request %s (got, want)%s" % (wrong, res.describe()))
+
+
+@test("mi-vm-user-assigned")
+def _(ctx):
+    for form in (["--managed-identity=" + USER_ASSIGNED], ["--managed-identity", USER_ASSIGNED]):
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, *form, secret=None, env={
+            "AZURE_POD_IDENTITY_AUTHORITY_HOST": ctx.sim.identity_url + "/vm/" + tenant})
+        expect(res, "OK", OK_SUMMARY)
+        e = [x for x in ctx.sim.log_of(tenant) if x["kind"] == "identity"][0]
+        if e["client_id"] != USER_ASSIGNED:
+            fail("client_id %r sent to IMDS%s" % (e["client_id"], res.describe()))
+
+
+@test("mi-vm-unknown-identity")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity=12345678-1234-1234-1234-123456789012", secret=None,
+                  env={"AZURE_POD_IDENTITY_AUTHORITY_HOST": ctx.sim.identity_url + "/vm/" + tenant})
+    expect(res, "UNKNOWN", "Identity not found")
+    expect_counts(ctx, tenant, res, identity=1, batch=0)
+
+
+def arc_env(ctx, flavour, tenant, folder=True):
+    env = {"IDENTITY_ENDPOINT": "%s/%s/%s/metadata/identity/oauth2/token"
+                                % (ctx.sim.identity_url, flavour, tenant),
+           "IMDS_ENDPOINT": ctx.sim.identity_url}
+    if folder:
+        env["CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"] = ctx.sim.arc_folder
+    return env
+
+
+@test("mi-arc-challenge")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity", "-vvv", secret=None,
+                  env=arc_env(ctx, "arc", tenant))
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "Azure Arc", line1=False)
+    expect_counts(ctx, tenant, res, identity=2, batch=1)
+    sent = [x["authorization"] for x in ctx.sim.log_of(tenant) if x["kind"] == "identity"]
+    if sent != [None, "Basic"]:
+        fail("Arc requests' Authorization schemes %s, expected [None, 'Basic']" % sent)
+    keys = [open(os.path.join(ctx.sim.arc_folder, n)).read()
+            for n in os.listdir(ctx.sim.arc_folder)]
+    ctx.forbidden(res, *keys)
+
+
+for _flavour, _text in [("arc-outside", "is not inside"), ("arc-big", "larger than 4096 bytes"),
+                        ("arc-notkey", "does not end in .key")]:
+    def _make(flavour=_flavour, text=_text):
+        def fn(ctx):
+            tenant = ctx.unique("ok")
+            res = ctx.run(tenant, "--managed-identity", secret=None,
+                          env=arc_env(ctx, flavour, tenant))
+            expect(res, "UNKNOWN", "refusing", text)
+            expect_counts(ctx, tenant, res, identity=1, batch=0)
+        return fn
+    TESTS.append(("mi-%s-refused" % _flavour, _make()))
+
+
+@test("mi-arc-default-folder-enforced")
+def _(ctx):
+    """Without the test-only override, only /var/opt/azcmagent/tokens is trusted."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity", secret=None,
+                  env=arc_env(ctx, "arc", tenant, folder=False))
+    expect(res, "UNKNOWN", "refusing", "/var/opt/azcmagent/tokens")
+    expect_counts(ctx, tenant, res, identity=1, batch=0)
+
+
+@test("mi-never-through-proxy")
+def _(ctx):
+    """--proxy and https_proxy/http_proxy carry Graph, never the identity endpoint."""
+    for how in ("option", "env"):
+        proxy = ctx.proxy()
+        tenant = ctx.unique("ok")
+        env = {"AZURE_POD_IDENTITY_AUTHORITY_HOST": ctx.sim.identity_url + "/vm/" + tenant}
+        args = ["--managed-identity"]
+        if how == "option":
+            args += ["--proxy", proxy.url]
+        else:
+            env.update({"https_proxy": proxy.url, "http_proxy": proxy.url,
+                        "HTTPS_PROXY": proxy.url})
+        res = ctx.run(tenant, *args, secret=None, env=env)
+        expect(res, "OK", OK_SUMMARY)
+        seen = proxy.requests()
+        if seen != ["CONNECT 127.0.0.1:%d HTTP/1.1" % ctx.sim.port]:
+            fail("proxy (%s) saw %s; expected only the Graph CONNECT%s" % (how, seen,
+                                                                          res.describe()))
+
+
+@test("federated-token-env-and-option")
+def _(ctx):
+    token = open(ctx.cred("federated-token")).read().strip()
+    for args, env in (([], {"AZURE_FEDERATED_TOKEN_FILE": ctx.cred("federated-token")}),
+                      (["--federated-token-file", ctx.cred("federated-token")], {})):
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, "-vvv", *args, secret=None, env=env)
+        expect(res, "OK", OK_SUMMARY)
+        expect(res, "OK", "federated token", line1=False)
+        entry = token_entry(ctx, tenant)
+        if entry["assertion_type"] != JWT_BEARER:
+            fail("no jwt-bearer assertion sent%s" % res.describe())
+        ctx.forbidden(res, token, token.split(".")[2])
+
+
+@test("federated-token-unknown")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret=None,
+                  env={"AZURE_FEDERATED_TOKEN_FILE": ctx.cred("other-federated-token")})
+    expect(res, "UNKNOWN", "AADSTS700211")
+
+
+# --- rejected assertions ---------------------------------------------------------------------
+
+@test("assertion-unregistered-certificate")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("other.pem"), secret=None)
+    expect(res, "UNKNOWN", "token request rejected: AADSTS700027 (invalid_client)",
+           "not registered")
+    expect_counts(ctx, tenant, res, token=1, batch=0)
+
+
+@test("assertion-tampered")
+def _(ctx):
+    tenant = ctx.unique("assertion-tampered")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None)
+    expect(res, "UNKNOWN", "AADSTS700027", "failed signature validation")
+
+
+@test("assertion-expired")
+def _(ctx):
+    tenant = ctx.unique("assertion-clock-ahead")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None)
+    expect(res, "UNKNOWN", "AADSTS700024", "not within its valid time range")
+
+
+@test("assertion-wrong-audience")
+def _(ctx):
+    """The assertion names the token URL used; the simulator knows itself as 127.0.0.1."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None,
+                  authority="https://localhost:%d" % ctx.sim.port)
+    expect(res, "UNKNOWN", "AADSTS700023", "audience")
+
+
+@test("cert-refused-locally")
+def _(ctx):
+    """Unusable certificate files are UNKNOWN before any request."""
+    cases = [(["--certificate", ctx.cred("ec.pem")], "not an RSA key"),
+             (["--certificate", ctx.cred("client.pfx")], "wrong or missing password"),
+             (["--certificate", ctx.cred("client-enc.pem")], "encrypted"),
+             (["--certificate", ctx.cred("client.crt")], "no usable private key"),
+             (["--certificate", ctx.cred("password")], "neither PEM nor PKCS#12"),
+             (["--certificate", "/nonexistent.pem"], "cannot open")]
+    for args, text in cases:
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, *args, secret=None)
+        expect(res, "UNKNOWN", text)
+        expect_counts(ctx, tenant, res, requests=0)
+
+
+# --- precedence and conflicts ----------------------------------------------------------------
+
+@test("precedence-explicit-beats-environment")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"))  # AZURE_CLIENT_SECRET set too
+    expect_certificate_flow(ctx, tenant, res)
+
+
+@test("precedence-environment-order")
+def _(ctx):
+    """AZURE_CLIENT_SECRET before AZURE_CLIENT_CERTIFICATE_PATH before AZURE_FEDERATED_TOKEN_FILE."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "-v", env={"AZURE_CLIENT_CERTIFICATE_PATH": ctx.cred("client.pem"),
+                                     "AZURE_FEDERATED_TOKEN_FILE": ctx.cred("federated-token")})
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "credential: client secret from AZURE_CLIENT_SECRET",
+           "AZURE_CLIENT_CERTIFICATE_PATH is set too", line1=False)
+    if not token_entry(ctx, tenant)["secret_ok"]:
+        fail("the secret was not used%s" % res.describe())
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret=None, env={
+        "AZURE_CLIENT_CERTIFICATE_PATH": ctx.cred("client.pem"),
+        "AZURE_FEDERATED_TOKEN_FILE": ctx.cred("other-federated-token")})
+    expect_certificate_flow(ctx, tenant, res)
+
+
+@test("conflict-two-credentials")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), "--client-secret-file",
+                  ctx.secret_file)
+    expect(res, "UNKNOWN", "--client-secret-file", "--certificate", "use only one")
+    tenant2 = ctx.unique("ok")
+    res = ctx.run(tenant2, "--managed-identity", "--federated-token-file",
+                  ctx.cred("federated-token"))
+    expect(res, "UNKNOWN", "--managed-identity", "--federated-token-file")
+    for t in (tenant, tenant2):
+        expect_counts(ctx, t, res, requests=0)
+
+
+@test("no-credential-names-every-way")
+def _(ctx):
+    res = ctx.run(ctx.unique("ok"), secret=None)
+    expect(res, "UNKNOWN", "no credential", "--client-secret-file", "AZURE_CLIENT_SECRET",
+           "--certificate", "AZURE_CLIENT_CERTIFICATE_PATH", "--federated-token-file",
+           "AZURE_FEDERATED_TOKEN_FILE", "--managed-identity")
+
+
+# --- proxy -----------------------------------------------------------------------------------
+
+def proxied_run(ctx, proxy, tenant, *args, env=None):
+    """Token from 127.0.0.1, Graph from localhost: two hosts, so two CONNECTs to tell apart."""
+    return ctx.run(tenant, *args, graph="https://localhost:%d" % ctx.sim.port, env=env)
+
+
+@test("proxy-option-carries-both-requests")
+def _(ctx):
+    proxy = ctx.proxy()
+    tenant = ctx.unique("ok")
+    res = proxied_run(ctx, proxy, tenant, "--proxy", proxy.url)
+    expect(res, "OK", OK_SUMMARY)
+    want = ["CONNECT 127.0.0.1:%d HTTP/1.1" % ctx.sim.port,
+            "CONNECT localhost:%d HTTP/1.1" % ctx.sim.port]
+    if proxy.requests() != want:
+        fail("proxy saw %s, expected %s%s" % (proxy.requests(), want, res.describe()))
+
+
+@test("proxy-environment-and-no-proxy")
+def _(ctx):
+    proxy = ctx.proxy()
+    tenant = ctx.unique("ok")
+    res = proxied_run(ctx, proxy, tenant, env={"https_proxy": proxy.url})
+    expect(res, "OK", OK_SUMMARY)
+    if len(proxy.requests()) != 2:
+        fail("with https_proxy the proxy saw %s%s" % (proxy.requests(), res.describe()))
+    for no_proxy in ("127.0.0.1,localhost", "*"):
+        quiet = ctx.proxy()
+        tenant = ctx.unique("ok")
+        res = proxied_run(ctx, quiet, tenant, "--proxy", quiet.url, env={"no_proxy": no_proxy})
+        res2 = proxied_run(ctx, quiet, ctx.unique("ok"),
+                           env={"https_proxy": quiet.url, "no_proxy": no_proxy})
+        for r in (res, res2):
+            expect(r, "OK", OK_SUMMARY)
+        if quiet.requests():
+            fail("no_proxy=%s, yet the proxy saw %s%s" % (no_proxy, quiet.requests(),
+                                                          res.describe()))
+
+
+@test("proxy-unreachable-is-critical")
+def _(ctx):
+    res = ctx.run(ctx.unique("ok"), "--proxy", "http://127.0.0.1:%d" % ctx.closed_port)
+    expect(res, "CRITICAL", "cannot reach")
+
+
+@test("proxy-bad-url")
+def _(ctx):
+    res = ctx.run(ctx.unique("ok"), "--proxy", "ftp://x")
+    expect(res, "UNKNOWN", "--proxy")
+
+
+# --- --extra-opts ----------------------------------------------------------------------------
+
+def write_ini(ctx, text):
+    path = os.path.join(ctx.dir, "plugins-%s.ini" % secrets.token_hex(4))
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def ini_run(ctx, *args, env=None, secret=None):
+    """The plugin with nothing but what is given (no -T/-C/hosts from the runner)."""
+    return ctx.run(None, *args, base=False, secret=secret, env=env)
+
+
+def certificate_ini(ctx, section, tenant):
+    return write_ini(ctx, "; monitoring credentials\n[other_plugin]\nhostname = x\n\n"
+                          "[%s]\ntenant = %s\nclient-id=%s\n"
+                          "authority-host = %s\ngraph-endpoint = \"%s\"\nca-file = %s\n"
+                          "certificate = %s\nno-token-cache\n"
+                     % (section, tenant, CLIENT_ID, ctx.sim.url, ctx.sim.url, ctx.ca,
+                        ctx.cred("client.pem")))
+
+
+@test("extra-opts-default-section")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ini_run(ctx, "--extra-opts=@" + certificate_ini(ctx, "check_password_sync", tenant))
+    expect_certificate_flow(ctx, tenant, res)
+    tenant = ctx.unique("ok")  # MP_CONFIG_FILE names the file when no @file is given
+    ini = certificate_ini(ctx, "check_password_sync", tenant)
+    res = ini_run(ctx, "--extra-opts", env={"MP_CONFIG_FILE": ini})
+    expect_certificate_flow(ctx, tenant, res)
+
+
+@test("extra-opts-named-section-and-override")
+def _(ctx):
+    ini = certificate_ini(ctx, "tenant_a", "dirsync-disabled")
+    res = ini_run(ctx, "--extra-opts", "tenant_a@" + ini)
+    expect(res, "CRITICAL", "directory sync is disabled")
+    # The command line overrides: another tenant, and a secret instead of the certificate.
+    tenant = ctx.unique("ok")
+    res = ini_run(ctx, "--extra-opts=tenant_a@" + ini, "-T", tenant, "--client-secret-file",
+                  ctx.secret_file)
+    expect(res, "OK", OK_SUMMARY)
+    if not token_entry(ctx, tenant)["secret_ok"]:
+        fail("the command line's secret did not replace the file's certificate%s"
+             % res.describe())
+
+
+@test("extra-opts-errors")
+def _(ctx):
+    good = write_ini(ctx, "[check_password_sync]\ntenant = ok\n")
+    cases = [(["--extra-opts=@/nonexistent/plugins.ini"], "cannot open"),
+             (["--extra-opts=missing@" + good], "no section [missing]"),
+             (["--extra-opts=@" + write_ini(ctx, "[check_password_sync\ntenant = ok\n")],
+              "line 1"),
+             (["--extra-opts=@" + write_ini(ctx, "[check_password_sync]\n\n= value\n")],
+              "line 3"),
+             (["--extra-opts=@" + write_ini(ctx, "[check_password_sync]\nbogus-option = 1\n")],
+              "unknown option '--bogus-option'"),
+             (["--extra-opts=@" + write_ini(ctx, "[check_password_sync]\nextra-opts = x\n")],
+              "cannot be nested")]
+    for args, text in cases:
+        res = ini_run(ctx, *args)
+        expect(res, "UNKNOWN", text)
+
+
+@test("verbose-vvv-certificate-redacted")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "-vvv", "--certificate", ctx.cred("client.pem"), secret=None)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "credential: certificate from", "PS256 assertion with x5t#S256",
+           "token endpoint %s/%s/oauth2/v2.0/token" % (ctx.sim.url, tenant),
+           "client_assertion=[redacted]", line1=False)
+    if "client_assertion=eyJ" in res.text:
+        fail("the assertion appears in the output%s" % res.describe())
+    key = open(ctx.cred("client.key")).read().splitlines()[1]
+    ctx.forbidden(res, key)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--binary", default=os.path.join(tp.ROOT, "check_password_sync"))
+    p.add_argument("--wrapper", default="")
+    p.add_argument("-k", action="append", default=[], metavar="SUBSTRING")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--jobs", "-j", type=int, default=3)
+    p.add_argument("--slack", type=float, default=None)
+    p.add_argument("--keep", action="store_true")
+    p.add_argument("--show", action="store_true")
+    args = p.parse_args()
+    selected = [(n, f) for n, f in TESTS if not args.k or any(k in n for k in args.k)]
+    if args.list:
+        print("\n".join(n for n, _ in selected))
+        return 0
+    ctx = Context(args)
+    try:
+        ctx.setup()
+    except Exception as e:  # noqa: BLE001
+        print("FAIL setup: %s" % e)
+        print("integration-credentials: 0 passed, 1 failed")
+        ctx.teardown()
+        return 1
+    s = socket_closed_port()
+    ctx.closed_port = s
+    passed = failed = 0
+
+    def one(item):
+        name, fn = item
+        t0 = time.monotonic()
+        try:
+            fn(ctx)
+            return "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
+        except tp.TestFailure as e:
+            return "FAIL %s: %s" % (name, e), False
+        except Exception as e:  # noqa: BLE001
+            return "FAIL %s: %s: %s" % (name, type(e).__name__, e), False
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for line, ok in pool.map(one, selected):
+                print(line, flush=True)
+                passed, failed = passed + ok, failed + (not ok)
+    finally:
+        ctx.teardown()
+    print("integration-credentials: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def socket_closed_port():
+    s = tp.socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+if __name__ == "__main__":
+    sys.exit(main())

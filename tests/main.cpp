@@ -1,0 +1,3 @@
+// The doctest main for build/unit_tests and build/unit_tests_san.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>

@@ -1,0 +1,155 @@
+"""Managed identity endpoints of the simulator: Azure VM IMDS and the Azure Arc agent (HIMDS).
+
+Plain HTTP on 127.0.0.1, as IMDS (169.254.169.254) and HIMDS (localhost:40342) are. The first path
+segment picks the flavour and the second names the tenant whose scenario the issued token serves:
+
+  GET /vm/<tenant>/metadata/identity/oauth2/token           IMDS: Metadata: true, api-version
+                                                             >= 2018-02-01, numbers as strings
+  GET /arc/<tenant>/metadata/identity/oauth2/token          Arc: 401 + WWW-Authenticate: Basic
+                                                             realm=<key file>, then Authorization:
+                                                             Basic <key file contents>
+  GET /arc-outside/<tenant>/...                             Arc whose key file is outside the
+                                                             token folder (must be refused)
+  GET /arc-big/<tenant>/...                                 Arc whose key file is 5000 bytes
+  GET /arc-notkey/<tenant>/...                              Arc whose key file does not end .key
+
+The key files of the hostile flavours hold valid keys, so a plugin that reads them gets a token
+and the test sees it. A user-assigned identity is asked for with client_id; only USER_ASSIGNED is
+known, others get IMDS's "Identity not found".
+"""
+
+import os
+import secrets
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
+TOKEN_PATH = "/metadata/identity/oauth2/token"
+FLAVOURS = ("vm", "arc", "arc-outside", "arc-big", "arc-notkey")
+
+
+class IdentityHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "SimIdentity/1.0"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):
+        self.server.log("identity %s" % (fmt % args))
+
+    def reply(self, status, body, headers=None):
+        import json
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        parts = url.path.split("/", 3)  # ['', flavour, tenant, rest]
+        if len(parts) != 4 or parts[1] not in FLAVOURS or "/" + parts[3] != TOKEN_PATH:
+            return self.reply(404, {"error": "not_found", "error_description": "No such path."})
+        flavour, tenant = parts[1], parts[2]
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        st = self.server.state
+        st.count(tenant, "identity")
+        st.count(tenant, "requests")
+        auth = self.headers.get("Authorization")
+        st.record(tenant, {"kind": "identity", "flavour": flavour,
+                           "metadata": self.headers.get("Metadata"),
+                           "resource": query.get("resource"), "client_id": query.get("client_id"),
+                           "api_version": query.get("api-version"),
+                           "authorization": None if auth is None else auth.split(" ")[0],
+                           "via_proxy": self.path.startswith("http")})
+        problem = self.check_request(flavour, query)
+        if problem:
+            return self.reply(400, {"error": "invalid_request", "error_description": problem})
+        if flavour != "vm" and not self.server.keys.valid(auth):
+            return self.challenge(flavour)
+        token = st.issue_token(tenant)
+        now = int(time.time())
+        expires = "86399" if flavour == "vm" else 86399  # IMDS sends numbers as strings
+        self.reply(200, {"access_token": token, "client_id": query.get("client_id", USER_ASSIGNED),
+                         "expires_in": expires, "expires_on": str(now + 86399),
+                         "ext_expires_in": expires, "not_before": str(now),
+                         "resource": query["resource"], "token_type": "Bearer"})
+
+    def check_request(self, flavour, query):
+        if self.headers.get("Metadata") != "true":
+            return "Required metadata header not specified"
+        version = query.get("api-version", "")
+        if flavour == "vm" and version < "2018-02-01":
+            return "Invalid API version: '%s'" % version
+        if flavour != "vm" and version not in ("2019-11-01", "2020-06-01"):
+            return "Invalid API version: '%s'" % version
+        resource = query.get("resource", "")
+        if not resource.startswith("https://") or resource.endswith("/.default"):
+            return "AADSTS500011: The resource principal named %s was not found." % resource
+        if "client_id" in query and query["client_id"] != USER_ASSIGNED:
+            return "Identity not found"
+        return None
+
+    def challenge(self, flavour):
+        path = self.server.keys.new_key_file(flavour)
+        self.reply(401, {"error": "unauthorized", "error_description": "Authorization required."},
+                   {"WWW-Authenticate": "Basic realm=%s" % path})
+
+
+class KeyFiles:
+    """The Arc agent's challenge files: each holds a random key, accepted once presented."""
+
+    def __init__(self, folder, outside):
+        self.folder = folder
+        self.outside = outside
+        self.keys = set()
+        self.lock = threading.Lock()
+
+    def new_key_file(self, flavour):
+        key = secrets.token_hex(32)
+        folder = self.outside if flavour == "arc-outside" else self.folder
+        name = str(uuid.uuid4()) + (".txt" if flavour == "arc-notkey" else ".key")
+        if flavour == "arc-big":
+            key = key + "0" * (5000 - len(key))
+        path = os.path.join(folder, name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        with self.lock:
+            self.keys.add(key)
+        return path
+
+    def valid(self, authorization):
+        if not authorization or not authorization.startswith("Basic "):
+            return False
+        with self.lock:
+            return authorization[len("Basic "):] in self.keys
+
+
+class IdentityServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host, state, log, arc_folder, arc_outside):
+        self.state = state
+        self.log = log
+        self.keys = KeyFiles(arc_folder, arc_outside)
+        super().__init__((host, 0), IdentityHandler)
+
+
+def start(host, state, log, arc_folder, arc_outside, port_file):
+    for folder in (arc_folder, arc_outside):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    server = IdentityServer(host, state, log, arc_folder, arc_outside)
+    tmp = port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % server.server_address[1])
+    os.replace(tmp, port_file)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                     daemon=True).start()
+    return server

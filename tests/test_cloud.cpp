@@ -1,0 +1,61 @@
+// --cloud presets and how they combine with explicit hosts and AZURE_AUTHORITY_HOST.
+#include "lib/cloud.hpp"
+#include "lib/errors.hpp"
+#include "lib/options.hpp"
+
+#include <doctest/doctest.h>
+#include <map>
+#include <string>
+
+using namespace cps;
+
+namespace {
+
+Environment environment(std::map<std::string, std::string> values = {}) {
+  return [values](std::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
+  };
+}
+
+Config parse(std::vector<std::string> args, const Environment &env = environment()) {
+  args.insert(args.begin(), {"-T", "contoso.onmicrosoft.com", "-C", "1111"});
+  return parse_options(args, env);
+}
+
+} // namespace
+
+TEST_CASE("each cloud's token host and Graph endpoint") {
+  struct Row {
+    const char *cloud, *authority, *graph;
+  };
+  for (const Row &row :
+       {Row{"global", "https://login.microsoftonline.com", "https://graph.microsoft.com"},
+        Row{"usgov", "https://login.microsoftonline.us", "https://graph.microsoft.us"},
+        Row{"usgovdod", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us"},
+        Row{"china", "https://login.chinacloudapi.cn",
+            "https://microsoftgraph.chinacloudapi.cn"}}) {
+    CAPTURE(row.cloud);
+    Config config = parse({"--cloud", row.cloud});
+    CHECK(config.authority_host == row.authority);
+    CHECK(config.graph_endpoint == row.graph);
+    REQUIRE(find_cloud(row.cloud) != nullptr);
+    CHECK(find_cloud(row.cloud)->authority_host == row.authority);
+  }
+  CHECK(find_cloud("germany") == nullptr);
+  CHECK_THROWS_WITH_AS(parse({"--cloud", "germany"}),
+                       doctest::Contains("use global, usgov, usgovdod, china"), UsageError);
+}
+
+TEST_CASE("explicit hosts win over --cloud, --cloud wins over AZURE_AUTHORITY_HOST") {
+  Config explicit_hosts = parse({"--authority-host", "https://127.0.0.1:1", "--cloud", "china",
+                                 "--graph-endpoint", "https://127.0.0.1:2"});
+  CHECK(explicit_hosts.authority_host == "https://127.0.0.1:1");
+  CHECK(explicit_hosts.graph_endpoint == "https://127.0.0.1:2");
+  Config graph_only = parse({"--cloud", "usgov", "--graph-endpoint", "https://127.0.0.1:2"});
+  CHECK(graph_only.authority_host == "https://login.microsoftonline.us");
+  CHECK(graph_only.graph_endpoint == "https://127.0.0.1:2");
+  auto env = environment({{"AZURE_AUTHORITY_HOST", "https://login.example"}});
+  CHECK(parse({"--cloud", "usgovdod"}, env).authority_host == "https://login.microsoftonline.us");
+  CHECK(parse({}, env).authority_host == "https://login.example");
+}

@@ -1,0 +1,292 @@
+// The verdict table of the plugin, row by row, with an injected clock.
+#include "lib/evaluate.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
+#include <vector>
+
+using namespace cps;
+
+namespace {
+
+constexpr std::int64_t now = 1700000000;
+constexpr std::int64_t four_days_two_hours = 4 * 86400 + 2 * 3600;
+
+SyncStatus healthy() {
+  SyncStatus status;
+  status.sync_enabled = SyncEnabled::True;
+  status.last_password_sync = now - 1860;
+  status.last_dirsync = now - 720;
+  status.password_sync_feature = PasswordSyncFeature::Enabled;
+  return status;
+}
+
+Policy default_policy() {
+  return policy_from(Config{});
+}
+
+bool has(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+bool any_detail_has(const CheckResult &result, const std::string &part) {
+  for (const std::string &line : result.details) {
+    if (has(line, part)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const PerfValue *perf(const CheckResult &result, const std::string &label) {
+  for (const PerfValue &value : result.perfdata) {
+    if (value.label == label) {
+      return &value;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("evaluate: OK") {
+  CheckResult result = evaluate(healthy(), default_policy(), now);
+  CHECK(result.state == State::Ok);
+  CHECK(result.summary == "password hash sync enabled, last password sync 31m ago, "
+                          "last directory sync 12m ago");
+  REQUIRE(result.perfdata.size() == 2);
+  CHECK(result.perfdata[0].label == "password_sync_age");
+  CHECK(result.perfdata[0].seconds == 1860);
+  CHECK(result.perfdata[0].warning == "259200");
+  CHECK(result.perfdata[0].critical == "");
+  CHECK(result.perfdata[1].label == "dirsync_age");
+  CHECK(result.perfdata[1].seconds == 720);
+  CHECK(result.perfdata[1].warning == "259200");
+  CHECK(result.perfdata[1].critical == "");
+  CHECK(any_detail_has(result, "2023-11-14 21:42:20 UTC")); // now - 1860 in UTC
+}
+
+TEST_CASE("evaluate: the warning boundary is inclusive") {
+  SyncStatus status = healthy();
+  status.last_password_sync = now - 259200;
+  CHECK(evaluate(status, default_policy(), now).state == State::Ok);
+  status.last_password_sync = now - 259201;
+  CHECK(evaluate(status, default_policy(), now).state == State::Warning);
+}
+
+TEST_CASE("evaluate: password sync older than -w is WARNING") {
+  SyncStatus status = healthy();
+  status.last_password_sync = now - four_days_two_hours;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Warning);
+  CHECK(has(result.summary, "last password sync 4d2h ago (warning above 3d)"));
+  CHECK(has(result.summary, "last directory sync 12m ago"));
+  CHECK_FALSE(has(result.summary, "last directory sync 12m ago ("));
+  REQUIRE(perf(result, "password_sync_age") != nullptr);
+  CHECK(perf(result, "password_sync_age")->seconds == four_days_two_hours);
+}
+
+TEST_CASE("evaluate: directory sync older than --dirsync-warning is WARNING") {
+  SyncStatus status = healthy();
+  status.last_dirsync = now - four_days_two_hours;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Warning);
+  CHECK(has(result.summary, "last directory sync 4d2h ago (warning above 3d)"));
+  CHECK_FALSE(has(result.summary, "password sync 31m ago ("));
+}
+
+TEST_CASE("evaluate: -w applies to password sync only, --dirsync-warning to directory sync only") {
+  Config config;
+  config.password_sync.warning = parse_range("10m");
+  SyncStatus status = healthy(); // password 31m, directory 12m
+  CheckResult result = evaluate(status, policy_from(config), now);
+  CHECK(result.state == State::Warning);
+  CHECK(has(result.summary, "last password sync 31m ago (warning above 10m)"));
+  CHECK(perf(result, "password_sync_age")->warning == "600");
+  CHECK(perf(result, "dirsync_age")->warning == "259200");
+
+  Config dirsync;
+  dirsync.dirsync.warning = parse_range("10m");
+  CheckResult second = evaluate(status, policy_from(dirsync), now);
+  CHECK(second.state == State::Warning);
+  CHECK(has(second.summary, "last directory sync 12m ago (warning above 10m)"));
+  CHECK(perf(second, "password_sync_age")->warning == "259200");
+  CHECK(perf(second, "dirsync_age")->warning == "600");
+}
+
+TEST_CASE("evaluate: past the critical range is CRITICAL") {
+  Config config;
+  config.password_sync.critical = parse_range("5d");
+  config.dirsync.critical = parse_range("5d");
+  SyncStatus status = healthy();
+  status.last_password_sync = now - 6 * 86400;
+  CheckResult result = evaluate(status, policy_from(config), now);
+  CHECK(result.state == State::Critical);
+  CHECK(has(result.summary, "last password sync 6d ago (critical above 5d)"));
+  CHECK_FALSE(has(result.summary, "warning above"));
+  CHECK(perf(result, "password_sync_age")->critical == "432000");
+  CHECK(perf(result, "dirsync_age")->critical == "432000");
+
+  SyncStatus directory = healthy();
+  directory.last_dirsync = now - 6 * 86400;
+  CheckResult second = evaluate(directory, policy_from(config), now);
+  CHECK(second.state == State::Critical);
+  CHECK(has(second.summary, "last directory sync 6d ago (critical above 5d)"));
+
+  // Between warning and critical: WARNING.
+  SyncStatus between = healthy();
+  between.last_password_sync = now - four_days_two_hours;
+  CHECK(evaluate(between, policy_from(config), now).state == State::Warning);
+}
+
+TEST_CASE("evaluate: onPremisesSyncEnabled false is CRITICAL") {
+  SyncStatus status = healthy();
+  status.sync_enabled = SyncEnabled::False;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  CHECK(has(result.summary, "directory sync is disabled (onPremisesSyncEnabled is false)"));
+}
+
+TEST_CASE("evaluate: onPremisesSyncEnabled null is CRITICAL, without null-timestamp noise") {
+  SyncStatus status;
+  status.sync_enabled = SyncEnabled::Null;
+  status.password_sync_feature = PasswordSyncFeature::Unreadable;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  CHECK(
+      has(result.summary, "directory sync has never been enabled (onPremisesSyncEnabled is null)"));
+  CHECK_FALSE(has(result.summary, "no password sync recorded"));
+  CHECK(result.perfdata.empty());
+}
+
+TEST_CASE("evaluate: password hash sync disabled with --password-sync require is CRITICAL") {
+  SyncStatus status = healthy();
+  status.password_sync_feature = PasswordSyncFeature::Disabled;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  CHECK(has(result.summary, "password hash sync is disabled (passwordSyncEnabled is false)"));
+  CHECK_FALSE(has(result.summary, "password hash sync enabled"));
+}
+
+TEST_CASE("evaluate: password hash sync disabled with --password-sync ignore is not critical") {
+  Config config;
+  config.password_sync_mode = PasswordSyncMode::Ignore;
+  SyncStatus status = healthy();
+  status.password_sync_feature = PasswordSyncFeature::Disabled;
+  status.last_password_sync = now - 30 * 86400; // stale, but not checked
+  CheckResult result = evaluate(status, policy_from(config), now);
+  CHECK(result.state == State::Ok);
+  CHECK_FALSE(has(result.summary, "password"));
+  CHECK(perf(result, "password_sync_age") == nullptr);
+  REQUIRE(perf(result, "dirsync_age") != nullptr);
+  CHECK(any_detail_has(result, "not checked"));
+
+  // Directory sync is still judged.
+  status.last_dirsync = now - four_days_two_hours;
+  CHECK(evaluate(status, policy_from(config), now).state == State::Warning);
+  status.last_password_sync.reset();
+  status.last_dirsync = now - 60;
+  CHECK(evaluate(status, policy_from(config), now).state == State::Ok);
+}
+
+TEST_CASE("evaluate: an unreadable feature flag is judged by timestamps, with the note") {
+  const std::string note = "password hash sync feature flag not readable (HTTP 403 "
+                           "Authorization_RequestDenied): grant "
+                           "OnPremDirectorySynchronization.Read.All to check it; judged by "
+                           "timestamps";
+  SyncStatus status = healthy();
+  status.password_sync_feature = PasswordSyncFeature::Unreadable;
+  status.feature_note = note;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Ok);
+  CHECK_FALSE(has(result.summary, "password hash sync enabled"));
+  CHECK(has(result.summary, "last password sync 31m ago"));
+  CHECK(any_detail_has(result, "OnPremDirectorySynchronization.Read.All"));
+  CHECK(result.perfdata.size() == 2);
+
+  status.last_password_sync = now - four_days_two_hours;
+  CHECK(evaluate(status, default_policy(), now).state == State::Warning);
+}
+
+TEST_CASE("evaluate: null timestamps with sync enabled are WARNING naming the property") {
+  SyncStatus status = healthy();
+  status.last_password_sync.reset();
+  CheckResult password = evaluate(status, default_policy(), now);
+  CHECK(password.state == State::Warning);
+  CHECK(has(password.summary,
+            "no password sync recorded (onPremisesLastPasswordSyncDateTime is null)"));
+  CHECK(perf(password, "password_sync_age") == nullptr);
+  CHECK(perf(password, "dirsync_age") != nullptr);
+
+  SyncStatus directory = healthy();
+  directory.last_dirsync.reset();
+  CheckResult dir = evaluate(directory, default_policy(), now);
+  CHECK(dir.state == State::Warning);
+  CHECK(has(dir.summary, "no directory sync recorded (onPremisesLastSyncDateTime is null)"));
+  CHECK(perf(dir, "dirsync_age") == nullptr);
+  CHECK(perf(dir, "password_sync_age") != nullptr);
+
+  SyncStatus both = healthy();
+  both.last_password_sync.reset();
+  both.last_dirsync.reset();
+  CheckResult none = evaluate(both, default_policy(), now);
+  CHECK(none.state == State::Warning);
+  CHECK(none.perfdata.empty());
+  CHECK(has(none.summary, "onPremisesLastPasswordSyncDateTime is null"));
+  CHECK(has(none.summary, "onPremisesLastSyncDateTime is null"));
+}
+
+TEST_CASE("evaluate: timestamps in the future count as age 0") {
+  SyncStatus status = healthy();
+  status.last_password_sync = now + 3600;
+  status.last_dirsync = now + 1;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Ok);
+  CHECK(perf(result, "password_sync_age")->seconds == 0);
+  CHECK(perf(result, "dirsync_age")->seconds == 0);
+  CHECK(has(result.summary, "last password sync 0s ago"));
+
+  // "0:" alerts below 0: a negative age would warn, the clamped age does not.
+  Config config;
+  config.password_sync.warning = parse_range("0:");
+  CHECK(evaluate(status, policy_from(config), now).state == State::Ok);
+}
+
+TEST_CASE("evaluate: perfdata echoes ranges in seconds") {
+  Config config;
+  config.password_sync.warning = parse_range("1h:2h");
+  config.password_sync.critical = parse_range("@1w:");
+  config.dirsync.warning = parse_range("~:36h");
+  config.dirsync.critical = parse_range("3d12h");
+  CheckResult result = evaluate(healthy(), policy_from(config), now);
+  CHECK(perf(result, "password_sync_age")->warning == "3600:7200");
+  CHECK(perf(result, "password_sync_age")->critical == "@604800:");
+  CHECK(perf(result, "dirsync_age")->warning == "~:129600");
+  CHECK(perf(result, "dirsync_age")->critical == "302400");
+  CHECK(result.state == State::Warning); // 31m is outside 1h:2h
+  CHECK(has(result.summary, "(warning outside 1h..2h)"));
+}
+
+TEST_CASE("evaluate: the worst state wins") {
+  SyncStatus status = healthy();
+  status.sync_enabled = SyncEnabled::False;
+  status.last_password_sync = now - four_days_two_hours;
+  status.password_sync_feature = PasswordSyncFeature::Disabled;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  CHECK(has(result.summary, "onPremisesSyncEnabled is false"));
+  CHECK(has(result.summary, "passwordSyncEnabled is false"));
+  CHECK(has(result.summary, "(warning above 3d)"));
+}
+
+TEST_CASE("evaluate: policy_from copies the thresholds and mode") {
+  Config config;
+  config.password_sync.critical = parse_range("5d");
+  config.dirsync.warning = parse_range("1h");
+  config.password_sync_mode = PasswordSyncMode::Ignore;
+  Policy policy = policy_from(config);
+  REQUIRE(policy.password_sync.critical.has_value());
+  CHECK(range_in_seconds(*policy.password_sync.critical) == "432000");
+  CHECK(range_in_seconds(policy.dirsync.warning) == "3600");
+  CHECK(policy.password_sync_mode == PasswordSyncMode::Ignore);
+}

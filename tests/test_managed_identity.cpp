@@ -1,0 +1,127 @@
+// Managed identity: where the endpoint is, and the Arc key file checks.
+#include "lib/errors.hpp"
+#include "lib/managed_identity.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace cps;
+
+namespace {
+
+Environment environment(std::map<std::string, std::string> values = {}) {
+  return [values](std::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
+  };
+}
+
+FileExists existing(std::set<std::string> files = {}) {
+  return [files](const std::string &path) { return files.count(path) > 0; };
+}
+
+// A scratch folder with a token folder inside and a file outside it; removed at the end.
+struct Folders {
+  Folders() {
+    char templ[] = "/tmp/cps-test-arc-XXXXXX";
+    root = mkdtemp(templ);
+    tokens = root + "/tokens";
+    mkdir(tokens.c_str(), 0700);
+  }
+  ~Folders() { std::system(("rm -rf '" + root + "'").c_str()); }
+  std::string write(const std::string &path, std::size_t size) {
+    std::ofstream(path) << std::string(size, 'k');
+    return path;
+  }
+  std::string root, tokens;
+};
+
+} // namespace
+
+TEST_CASE("Azure VM: IMDS at 169.254.169.254 unless AZURE_POD_IDENTITY_AUTHORITY_HOST says") {
+  ManagedIdentityEndpoint vm = find_managed_identity_endpoint(environment(), existing());
+  CHECK(vm.source == ManagedIdentitySource::AzureVm);
+  CHECK(vm.token_url == "http://169.254.169.254/metadata/identity/oauth2/token");
+  CHECK(vm.api_version == "2018-02-01");
+  auto local = find_managed_identity_endpoint(
+      environment({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:8080/"}}), existing());
+  CHECK(local.token_url == "http://127.0.0.1:8080/metadata/identity/oauth2/token");
+}
+
+TEST_CASE("Azure Arc: IDENTITY_ENDPOINT with IMDS_ENDPOINT, or an installed agent") {
+  auto arc = find_managed_identity_endpoint(
+      environment({{"IDENTITY_ENDPOINT", "http://localhost:40342/metadata/identity/oauth2/token"},
+                   {"IMDS_ENDPOINT", "http://localhost:40342"}}),
+      existing());
+  CHECK(arc.source == ManagedIdentitySource::AzureArc);
+  CHECK(arc.token_url == "http://localhost:40342/metadata/identity/oauth2/token");
+  CHECK(arc.api_version == "2019-11-01");
+  auto agent =
+      find_managed_identity_endpoint(environment(), existing({"/opt/azcmagent/bin/himds"}));
+  CHECK(agent.source == ManagedIdentitySource::AzureArc);
+  CHECK(agent.token_url == "http://127.0.0.1:40342/metadata/identity/oauth2/token");
+}
+
+TEST_CASE("identity endpoints: plain HTTP only on this machine or the link-local address") {
+  for (const char *url : {"http://10.0.0.5:40342/x", "http://example.com/x", "ftp://127.0.0.1/x",
+                          "http://127.0.0.1/x?y=1"}) {
+    CAPTURE(url);
+    CHECK_THROWS_AS(
+        find_managed_identity_endpoint(
+            environment({{"IDENTITY_ENDPOINT", url}, {"IMDS_ENDPOINT", url}}), existing()),
+        ConfigError);
+  }
+  CHECK_NOTHROW(find_managed_identity_endpoint(
+      environment({{"IDENTITY_ENDPOINT", "https://identity.example/x"},
+                   {"IMDS_ENDPOINT", "http://[::1]:40342"}}),
+      existing()));
+  CHECK_THROWS_WITH_AS(find_managed_identity_endpoint(
+                           environment({{"IDENTITY_ENDPOINT", "http://127.0.0.1/x"}}), existing()),
+                       doctest::Contains("without IMDS_ENDPOINT"), ConfigError);
+}
+
+TEST_CASE("the Arc token folder is fixed except for the test suite's override") {
+  CHECK(arc_token_folder(environment()) == "/var/opt/azcmagent/tokens");
+  CHECK(arc_token_folder(environment(
+            {{"CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER", "/tmp/x"}})) == "/tmp/x");
+}
+
+TEST_CASE("WWW-Authenticate: Basic realm=<path>") {
+  CHECK(basic_realm("Basic realm=/var/opt/azcmagent/tokens/a.key") ==
+        "/var/opt/azcmagent/tokens/a.key");
+  CHECK(basic_realm("basic realm=\"/t/a.key\"") == "/t/a.key");
+  CHECK(basic_realm("Bearer realm=x").empty());
+  CHECK(basic_realm("Basic realm=").empty());
+  CHECK(basic_realm("").empty());
+}
+
+TEST_CASE("the Arc key file: inside the folder, named .key, at most 4096 bytes") {
+  Folders folders;
+  std::string good = folders.write(folders.tokens + "/good.key", 4096);
+  CHECK(read_arc_key_file(good, folders.tokens).reveal() == std::string(4096, 'k'));
+  std::string big = folders.write(folders.tokens + "/big.key", 4097);
+  CHECK_THROWS_WITH_AS(read_arc_key_file(big, folders.tokens),
+                       doctest::Contains("larger than 4096 bytes"), ConfigError);
+  std::string named = folders.write(folders.tokens + "/token.txt", 10);
+  CHECK_THROWS_WITH_AS(read_arc_key_file(named, folders.tokens),
+                       doctest::Contains("does not end in .key"), ConfigError);
+  std::string outside = folders.write(folders.root + "/outside.key", 10);
+  CHECK_THROWS_WITH_AS(read_arc_key_file(outside, folders.tokens), doctest::Contains("not inside"),
+                       ConfigError);
+  CHECK_THROWS_AS(read_arc_key_file(folders.tokens + "/../outside.key", folders.tokens),
+                  ConfigError);
+  std::string link = folders.tokens + "/link.key";
+  REQUIRE(symlink(outside.c_str(), link.c_str()) == 0);
+  CHECK_THROWS_WITH_AS(read_arc_key_file(link, folders.tokens), doctest::Contains("not inside"),
+                       ConfigError);
+  CHECK_THROWS_AS(read_arc_key_file(folders.tokens + "/missing.key", folders.tokens), ConfigError);
+  std::string newline = folders.tokens + "/nl.key";
+  std::ofstream(newline) << "abc\n";
+  CHECK(read_arc_key_file(newline, folders.tokens).reveal() == "abc");
+}

@@ -1,0 +1,258 @@
+// Rendering a CheckResult: line 1, perfdata, sanitising and the 4 KB cap.
+#include "lib/output.hpp"
+
+#include <doctest/doctest.h>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace cps;
+
+namespace {
+
+// An independent strict UTF-8 check (RFC 3629).
+bool valid_utf8(const std::string &text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80                 ? 1
+                         : c >= 0xC2 && c <= 0xDF ? 2
+                         : c >= 0xE0 && c <= 0xEF ? 3
+                         : c >= 0xF0 && c <= 0xF4 ? 4
+                                                  : 0;
+    if (length == 0 || i + length > text.size()) {
+      return false;
+    }
+    unsigned int code = length == 1 ? c : c & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) {
+        return false;
+      }
+      code = (code << 6) | (next & 0x3F);
+    }
+    if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+        (length == 4 && (code < 0x10000 || code > 0x10FFFF))) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+bool has_control(const std::string &text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      return true;
+    }
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      return true; // C1 control
+    }
+  }
+  return false;
+}
+
+std::string first_line(const std::string &output) {
+  return output.substr(0, output.find('\n'));
+}
+
+CheckResult ok_result() {
+  CheckResult result;
+  result.state = State::Ok;
+  result.summary =
+      "password hash sync enabled, last password sync 31m ago, last directory sync 12m ago";
+  result.details = {"tenant: contoso.onmicrosoft.com",
+                    "last password sync: 2023-11-14 21:42:20 UTC (31m ago)"};
+  result.perfdata = {{"password_sync_age", 1860, "259200", ""}, {"dirsync_age", 720, "259200", ""}};
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("output: line 1 and detail lines, exactly") {
+  CHECK(render(ok_result()) ==
+        "PASSWORD_SYNC OK - password hash sync enabled, last password sync 31m ago, last "
+        "directory sync 12m ago | password_sync_age=1860s;259200;;0 dirsync_age=720s;259200;;0\n"
+        "tenant: contoso.onmicrosoft.com\n"
+        "last password sync: 2023-11-14 21:42:20 UTC (31m ago)\n");
+}
+
+TEST_CASE("output: every state name") {
+  for (auto [state, name] : std::vector<std::pair<State, const char *>>{
+           {State::Ok, "PASSWORD_SYNC OK - x\n"},
+           {State::Warning, "PASSWORD_SYNC WARNING - x\n"},
+           {State::Critical, "PASSWORD_SYNC CRITICAL - x\n"},
+           {State::Unknown, "PASSWORD_SYNC UNKNOWN - x\n"}}) {
+    CheckResult result;
+    result.state = state;
+    result.summary = "x";
+    CHECK(render(result) == name);
+  }
+}
+
+TEST_CASE("output: no perfdata, no separator") {
+  CheckResult result;
+  result.state = State::Unknown;
+  result.summary = "token request rejected: AADSTS7000215 (invalid_client): Invalid secret.";
+  result.details = {"detail"};
+  std::string output = render(result);
+  CHECK(output == "PASSWORD_SYNC UNKNOWN - token request rejected: AADSTS7000215 "
+                  "(invalid_client): Invalid secret.\ndetail\n");
+  CHECK(output.find('|') == std::string::npos);
+
+  CheckResult empty;
+  CHECK(render(empty) == "PASSWORD_SYNC UNKNOWN\n");
+}
+
+TEST_CASE("output: format_perfdata") {
+  CHECK(format_perfdata({"password_sync_age", 1860, "259200", ""}) ==
+        "password_sync_age=1860s;259200;;0");
+  CHECK(format_perfdata({"dirsync_age", 0, "3600:7200", "432000"}) ==
+        "dirsync_age=0s;3600:7200;432000;0");
+  CHECK(format_perfdata({"dirsync_age", 5, "", ""}) == "dirsync_age=5s;;;0");
+}
+
+TEST_CASE("output: sanitize_text") {
+  struct Case {
+    std::string input;
+    std::string output;
+  };
+  for (const Case &row : std::vector<Case>{
+           {"plain text", "plain text"},
+           {"a|b||c", "a/b//c"},
+           {"line\nbreak\r\n", "line break  "},
+           {"tab\there", "tab here"},
+           {std::string("nul\0byte", 8), "nul byte"},
+           {"esc\x1b[31mred", "esc [31mred"},
+           {"del\x7f", "del "},
+           {"\xc2\x80\xc2\x85\xc2\x9f", "   "},      // C1 controls
+           {"\xc2\xa0nbsp", "\xc2\xa0nbsp"},         // U+00A0 is not a control
+           {"caf\xc3\xa9", "caf\xc3\xa9"},           // é
+           {"\xe2\x82\xac 5", "\xe2\x82\xac 5"},     // €
+           {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"}, // emoji
+           {"\xef\xbf\xbd", "\xef\xbf\xbd"},         // U+FFFD
+           {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"}, // U+10FFFF
+           {"\xff", "?"},                            // never valid
+           {"\xfe\xfe", "??"},                       // never valid
+           {"\x80", "?"},                            // lone continuation
+           {"\xc0\xaf", "??"},                       // overlong '/'
+           {"\xc1\xbf", "??"},                       // overlong
+           {"\xe0\x80\xaf", "???"},                  // overlong 3-byte
+           {"\xf0\x80\x80\xaf", "????"},             // overlong 4-byte
+           {"\xed\xa0\x80", "???"},                  // surrogate U+D800
+           {"\xed\xbf\xbf", "???"},                  // surrogate U+DFFF
+           {"\xf4\x90\x80\x80", "????"},             // above U+10FFFF
+           {"\xf8\x88\x80\x80\x80", "?????"},        // 5-byte form
+           {"\xe2\x82", "??"},                       // truncated at the end
+           {"\xe2\x82x", "??x"},                     // truncated in the middle
+           {"\xc3", "?"},                            // truncated 2-byte
+           {"ok\xc3\xa9|\xff\n", "ok\xc3\xa9/? "},
+       }) {
+    CAPTURE(row.input);
+    CHECK(sanitize_text(row.input) == row.output);
+  }
+}
+
+TEST_CASE("output: sanitize_text always yields valid UTF-8 without controls or '|'") {
+  for (int byte = 0; byte < 256; ++byte) {
+    std::string clean = sanitize_text(std::string(1, static_cast<char>(byte)));
+    CAPTURE(byte);
+    CHECK(valid_utf8(clean));
+    CHECK_FALSE(has_control(clean));
+    CHECK(clean.find('|') == std::string::npos);
+  }
+  std::mt19937 random(12345);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 24);
+  for (int round = 0; round < 20000; ++round) {
+    std::string input;
+    for (int i = length(random); i > 0; --i) {
+      input += static_cast<char>(byte(random));
+    }
+    std::string clean = sanitize_text(input);
+    if (!valid_utf8(clean) || has_control(clean) || clean.find('|') != std::string::npos) {
+      CAPTURE(input);
+      FAIL("sanitize_text let something through");
+    }
+    if (valid_utf8(input) && !has_control(input) && input.find('|') == std::string::npos) {
+      CHECK(clean == input); // clean text is never changed
+    }
+  }
+}
+
+TEST_CASE("output: a server's '|' and newlines stay on line 1 and never split perfdata") {
+  CheckResult result;
+  result.state = State::Unknown;
+  result.summary = "token request rejected: AADSTS1 (x): a | b\r\nTrace ID: 1\nfake | perf=1";
+  result.details = {"evil|detail\nsecond"};
+  result.perfdata = {{"dirsync_age", 1, "259200", ""}};
+  std::string output = render(result);
+  CHECK(first_line(output) == "PASSWORD_SYNC UNKNOWN - token request rejected: AADSTS1 (x): "
+                              "a / b  Trace ID: 1 fake / perf=1 | dirsync_age=1s;259200;;0");
+  CHECK(output.substr(first_line(output).size() + 1) == "evil/detail second\n");
+  std::size_t bars = 0;
+  for (char c : output) {
+    bars += c == '|';
+  }
+  CHECK(bars == 1);
+}
+
+TEST_CASE("output: details are sanitised") {
+  CheckResult result = ok_result();
+  result.details = {"a|b\x01"
+                    "c\x7f\xff"};
+  std::string output = render(result);
+  CHECK(output.substr(first_line(output).size() + 1) == "a/b c ?\n");
+}
+
+TEST_CASE("output: capped at 4096 bytes with a truncation note") {
+  CheckResult result = ok_result();
+  result.details.clear();
+  for (int i = 0; i < 200; ++i) {
+    result.details.push_back("detail " + std::to_string(i) + " " + std::string(80, 'x'));
+  }
+  std::string output = render(result);
+  CHECK(output.size() <= max_output_bytes);
+  CHECK(output.size() > max_output_bytes - 200);
+  const std::string note = "(output truncated)\n";
+  REQUIRE(output.size() >= note.size());
+  CHECK(output.substr(output.size() - note.size()) == note);
+  CHECK(first_line(output).find(" | password_sync_age=1860s") != std::string::npos);
+
+  // Exactly fitting output has no note.
+  CHECK(render(ok_result()).find("truncated") == std::string::npos);
+}
+
+TEST_CASE("output: a huge summary is cut on a character boundary and keeps the perfdata") {
+  CheckResult result = ok_result();
+  result.summary = "x"; // shifts the two-byte characters so byte 1024 is a continuation byte
+  for (int i = 0; i < 5000; ++i) {
+    result.summary += "\xc3\xa9"; // é
+  }
+  result.details.assign(100, std::string(200, 'd'));
+  std::string output = render(result);
+  CHECK(output.size() <= max_output_bytes);
+  CHECK(valid_utf8(output));
+  std::string line = first_line(output);
+  CHECK(line.size() < 1200);
+  CHECK(line.find(" | password_sync_age=1860s;259200;;0 dirsync_age=720s;259200;;0") !=
+        std::string::npos);
+  const std::string last = "dirsync_age=720s;259200;;0";
+  CHECK(line.substr(line.size() - last.size()) == last);
+}
+
+TEST_CASE("output: the worst-case render stays within 4096 bytes") {
+  CheckResult result;
+  result.state = State::Critical;
+  result.summary = std::string(100000, '\xff');
+  result.details.assign(1000, std::string(5000, '|'));
+  result.perfdata = {{"password_sync_age", 9223372036854775807LL, "~:9223372036854775807",
+                      "@-9223372036854775807:9223372036854775807"},
+                     {"dirsync_age", 9223372036854775807LL, "~:9223372036854775807",
+                      "@-9223372036854775807:9223372036854775807"}};
+  std::string output = render(result);
+  CHECK(output.size() <= max_output_bytes);
+  CHECK(output.back() == '\n');
+  CHECK(valid_utf8(output));
+}

@@ -1,0 +1,405 @@
+// The token cache: key, default folder, folder safety, file format and modes, expiry, lock, and
+// the retry of a rejected cached token.
+#include <doctest/doctest.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lib/errors.hpp"
+#include "lib/token_cache.hpp"
+
+using namespace cps;
+
+namespace {
+
+constexpr std::int64_t now = 1'800'000'000;
+
+// A fresh folder under the system's temporary folder, removed at the end of the test.
+struct TempDir {
+  TempDir() {
+    std::string pattern = "/tmp/cps-token-cache-test.XXXXXX";
+    path = ::mkdtemp(pattern.data()) ? pattern : "";
+    REQUIRE(!path.empty());
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  std::string path;
+};
+
+Environment environment(std::map<std::string, std::string> values) {
+  return [values](std::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
+  };
+}
+
+TokenCache open_cache(const std::string &dir) {
+  std::string why_not;
+  std::optional<TokenCache> cache = TokenCache::open(dir, false, why_not);
+  REQUIRE_MESSAGE(cache.has_value(), why_not);
+  return std::move(*cache);
+}
+
+std::string refusal(const std::string &dir) {
+  std::string why_not;
+  CHECK_FALSE(TokenCache::open(dir, false, why_not).has_value());
+  return why_not;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> list_dir(const std::string &path) {
+  std::vector<std::string> names;
+  DIR *dir = ::opendir(path.c_str());
+  REQUIRE(dir != nullptr);
+  while (const dirent *entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.push_back(name);
+    }
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+mode_t mode_of(const std::string &path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info.st_mode & 07777;
+}
+
+AccessToken token(std::string value, std::int64_t expires_at) {
+  return AccessToken{Secret(std::move(value)), expires_at};
+}
+
+const std::string key = std::string(64, 'a');
+
+} // namespace
+
+TEST_CASE("token_cache: sha256_hex") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("token_cache: the key is a hash of every field and never shows the secret") {
+  Secret secret("s3cr3t~value");
+  std::string identity = client_secret_identity(secret);
+  CHECK(identity.find("s3cr3t") == std::string::npos);
+  CHECK(identity == client_secret_identity(Secret("s3cr3t~value")));
+  CHECK(identity != client_secret_identity(Secret("s3cr3t~valuf")));
+
+  TokenCacheKey base{"https://login.microsoftonline.com", "contoso.onmicrosoft.com", "client",
+                     identity, "https://graph.microsoft.com/.default"};
+  std::string hashed = token_cache_key(base);
+  CHECK(hashed.size() == 64);
+  CHECK(hashed.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(hashed == token_cache_key(base));
+  for (std::string TokenCacheKey::*field :
+       {&TokenCacheKey::authority, &TokenCacheKey::tenant, &TokenCacheKey::client_id,
+        &TokenCacheKey::credential_identity, &TokenCacheKey::scope}) {
+    TokenCacheKey changed = base;
+    changed.*field += "x";
+    CHECK(token_cache_key(changed) != hashed);
+  }
+  // Field boundaries count: moving a character from one field to the next is another key.
+  TokenCacheKey shifted = base;
+  shifted.tenant = "contoso.onmicrosoft.co";
+  shifted.client_id = "mclient";
+  CHECK(token_cache_key(shifted) != hashed);
+}
+
+TEST_CASE("token_cache: default folder") {
+  CHECK(default_token_cache_dir(environment({{"XDG_CACHE_HOME", "/x/cache"}, {"HOME", "/h"}})) ==
+        "/x/cache/check_password_sync");
+  CHECK(default_token_cache_dir(environment({{"HOME", "/home/nagios"}})) ==
+        "/home/nagios/.cache/check_password_sync");
+  // A relative XDG_CACHE_HOME is invalid (XDG base directory specification): ignored.
+  CHECK(default_token_cache_dir(environment({{"XDG_CACHE_HOME", "cache"}, {"HOME", "/h"}})) ==
+        "/h/.cache/check_password_sync");
+  // Without HOME: the password database's home of the user.
+  std::string fallback = default_token_cache_dir(environment({}));
+  CHECK(fallback.rfind("/", 0) == 0);
+  CHECK(fallback.size() > std::string("/.cache/check_password_sync").size());
+}
+
+TEST_CASE("token_cache: a missing folder is created 0700, its parent too when asked") {
+  TempDir temp;
+  std::string dir = temp.path + "/home/.cache/check_password_sync";
+  std::string why_not;
+  CHECK_FALSE(TokenCache::open(dir, true, why_not).has_value()); // home itself does not exist
+  CHECK(why_not.find("cannot create") != std::string::npos);
+  REQUIRE(::mkdir((temp.path + "/home").c_str(), 0700) == 0);
+  CHECK(TokenCache::open(dir, true, why_not).has_value());
+  CHECK(mode_of(dir) == 0700);
+  CHECK(mode_of(temp.path + "/home/.cache") == 0700);
+}
+
+TEST_CASE("token_cache: unsafe folders are refused with a reason") {
+  TempDir temp;
+  std::string good = temp.path + "/good";
+  REQUIRE(::mkdir(good.c_str(), 0700) == 0);
+  open_cache(good);
+
+  std::string link = temp.path + "/link";
+  REQUIRE(::symlink(good.c_str(), link.c_str()) == 0);
+  CHECK(refusal(link).find("is a symbolic link") != std::string::npos);
+
+  for (mode_t mode : {0777, 0770, 0702, 0720}) {
+    std::string open_dir = temp.path + "/open" + std::to_string(mode);
+    REQUIRE(::mkdir(open_dir.c_str(), 0700) == 0);
+    REQUIRE(::chmod(open_dir.c_str(), mode) == 0);
+    CHECK(refusal(open_dir).find("is writable by group or others") != std::string::npos);
+  }
+
+  std::string file = temp.path + "/file";
+  std::ofstream(file) << "x";
+  CHECK(refusal(file).find("is not a directory") != std::string::npos);
+
+  if (::geteuid() == 0) {
+    std::string foreign = temp.path + "/foreign";
+    REQUIRE(::mkdir(foreign.c_str(), 0700) == 0);
+    REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
+    CHECK(refusal(foreign).find("belongs to uid 65534") != std::string::npos);
+  }
+}
+
+TEST_CASE("token_cache: store and load, 0600, expiry with a 5-minute margin") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  CHECK_FALSE(cache.load(key, now).has_value());
+  CHECK(cache.store(key, token("eyJ0.payload.sig-_~+/=", now + 3599), now));
+  std::string path = temp.path + "/" + key + ".token";
+  CHECK(mode_of(path) == 0600);
+  CHECK(read_file(path).find("eyJ0.payload.sig-_~+/=") != std::string::npos);
+
+  auto loaded = cache.load(key, now);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->value.reveal() == "eyJ0.payload.sig-_~+/=");
+  CHECK(loaded->expires_at == now + 3599);
+  CHECK(cache.load(key, now + 3599 - 301).has_value());
+  CHECK_FALSE(cache.load(key, now + 3599 - 300).has_value());
+  CHECK_FALSE(cache.load(key, now + 4000).has_value());
+  CHECK_FALSE(cache.load(std::string(64, 'b'), now).has_value());
+
+  cache.drop(key);
+  CHECK_FALSE(cache.load(key, now).has_value());
+  CHECK(::access(path.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("token_cache: nothing is stored that nobody could reuse or send") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  CHECK_FALSE(cache.store(key, token("short-lived", now + 300), now));
+  CHECK_FALSE(cache.store(key, token("with\r\nInjected: header", now + 3599), now));
+  CHECK_FALSE(cache.store(key, token("", now + 3599), now));
+  CHECK_FALSE(cache.load(key, now).has_value());
+}
+
+TEST_CASE("token_cache: a replaced file is read whole; no temp files are left") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  CHECK(cache.store(key, token("first", now + 3599), now));
+  CHECK(cache.store(key, token("second", now + 3599), now));
+  CHECK(cache.load(key, now)->value.reveal() == "second");
+  CHECK(list_dir(temp.path) == std::vector<std::string>{key + ".token"});
+}
+
+TEST_CASE("token_cache: unsafe or malformed files are ignored") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  std::string path = temp.path + "/" + key + ".token";
+  CHECK(cache.store(key, token("tok", now + 3599), now));
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  CHECK_FALSE(cache.load(key, now).has_value()); // readable by others: not trusted
+
+  for (std::string content :
+       {std::string("garbage"), std::string("check_password_sync token v1\n"),
+        std::string("check_password_sync token v1\nsoon\ntok\n"),
+        std::string("check_password_sync token v1\n1900000000\ntok"),
+        std::string("check_password_sync token v1\n1900000000\nto k\n"),
+        std::string("check_password_sync token v1\n1900000000\n\n")}) {
+    ::unlink(path.c_str());
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+    ::close(fd);
+    CHECK_MESSAGE(!cache.load(key, now).has_value(), content);
+  }
+
+  ::unlink(path.c_str());
+  std::string elsewhere = temp.path + "/elsewhere";
+  CHECK(cache.store(std::string(64, 'c'), token("tok", now + 3599), now));
+  REQUIRE(::rename((temp.path + "/" + std::string(64, 'c') + ".token").c_str(),
+                   elsewhere.c_str()) == 0);
+  REQUIRE(::symlink(elsewhere.c_str(), path.c_str()) == 0);
+  CHECK_FALSE(cache.load(key, now).has_value()); // a symlink is not followed
+}
+
+TEST_CASE("token_cache: the lock is exclusive and gives up after its wait") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  Fd held = cache.lock(key, std::chrono::milliseconds(100));
+  REQUIRE(held.valid());
+  CHECK(mode_of(temp.path + "/" + key + ".lock") == 0600);
+  // flock locks belong to the open file description: another open of the file is another owner.
+  auto started = std::chrono::steady_clock::now();
+  Fd second = cache.lock(key, std::chrono::milliseconds(150));
+  auto waited = std::chrono::steady_clock::now() - started;
+  CHECK_FALSE(second.valid());
+  CHECK(waited >= std::chrono::milliseconds(150));
+  CHECK(waited < std::chrono::milliseconds(1000));
+  CHECK(cache.lock(std::string(64, 'd'), std::chrono::milliseconds(0)).valid()); // other key
+  held.reset();
+  CHECK(cache.lock(key, std::chrono::milliseconds(0)).valid());
+}
+
+namespace {
+
+struct Harness {
+  TempDir temp;
+  Trace trace{2};
+  Deadline deadline{std::chrono::milliseconds(5000)};
+  int fetches = 0;
+  std::int64_t clock = now;
+
+  TokenSource source(bool with_cache = true) {
+    std::optional<TokenCache> cache;
+    if (with_cache) {
+      cache = open_cache(temp.path);
+    }
+    return TokenSource(
+        std::move(cache), key,
+        [this] {
+          ++fetches;
+          return token("fetched" + std::to_string(fetches), clock + 3599);
+        },
+        deadline, trace, [this] { return clock; });
+  }
+};
+
+GraphError rejected() {
+  return GraphError(401, "InvalidAuthenticationToken", "Graph rejected the access token");
+}
+
+} // namespace
+
+TEST_CASE("token_cache: TokenSource fetches once, then the next check reuses the token") {
+  Harness h;
+  TokenSource first = h.source();
+  CHECK(first.get().value.reveal() == "fetched1");
+  CHECK_FALSE(first.from_cache());
+  CHECK(first.get().value.reveal() == "fetched1");
+  TokenSource second = h.source();
+  CHECK(second.get().value.reveal() == "fetched1");
+  CHECK(second.from_cache());
+  CHECK(h.fetches == 1);
+  h.clock += 3599 - 300; // within 5 minutes of the expiry
+  TokenSource third = h.source();
+  CHECK(third.get().value.reveal() == "fetched2");
+  CHECK(h.fetches == 2);
+  TokenSource uncached = h.source(false);
+  CHECK(uncached.get().value.reveal() == "fetched3");
+}
+
+TEST_CASE("token_cache: a cached token that Graph rejects is replaced once") {
+  Harness h;
+  h.source().get(); // fetched1 is cached
+  TokenSource tokens = h.source();
+  std::vector<std::string> used;
+  std::string result = with_access_token(tokens, [&](const std::string &access_token) {
+    used.push_back(access_token);
+    if (used.size() == 1) {
+      throw rejected();
+    }
+    return std::string("ok");
+  });
+  CHECK(result == "ok");
+  CHECK(used == std::vector<std::string>{"fetched1", "fetched2"});
+  CHECK(h.source().get().value.reveal() == "fetched2"); // the new token was cached
+}
+
+TEST_CASE("token_cache: rejected twice, or a new token rejected, is not retried again") {
+  Harness h;
+  h.source().get();
+  TokenSource tokens = h.source();
+  int calls = 0;
+  auto always_rejected = [&](const std::string &) -> int {
+    ++calls;
+    throw rejected();
+  };
+  CHECK_THROWS_AS(with_access_token(tokens, always_rejected), GraphError);
+  CHECK(calls == 2);
+  CHECK(h.fetches == 2);
+  // Neither rejected token stays in the cache; a new token that is rejected is not retried.
+  TokenSource next = h.source();
+  calls = 0;
+  CHECK_THROWS_AS(with_access_token(next, always_rejected), GraphError);
+  CHECK(calls == 1);
+  CHECK(h.fetches == 3);
+}
+
+TEST_CASE("token_cache: other Graph errors pass through without a new token") {
+  Harness h;
+  h.source().get();
+  TokenSource tokens = h.source();
+  int calls = 0;
+  auto forbidden = [&](const std::string &) -> int {
+    ++calls;
+    throw GraphError(403, "Authorization_RequestDenied", "denied");
+  };
+  CHECK_THROWS_AS(with_access_token(tokens, forbidden), GraphError);
+  CHECK(calls == 1);
+  CHECK(h.fetches == 1);
+  CHECK(h.source().get().value.reveal() == "fetched1"); // still cached
+  CHECK(is_rejected_token(rejected()));
+  CHECK_FALSE(is_rejected_token(GraphError(401, "Unauthorized", "x")));
+}
+
+TEST_CASE("token_cache: concurrent cold start fetches one token (processes)") {
+  Harness h;
+  std::string marker = h.temp.path + "/fetches";
+  std::vector<pid_t> children;
+  for (int i = 0; i < 8; ++i) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      std::string why_not;
+      auto cache = TokenCache::open(h.temp.path, false, why_not);
+      Trace trace(0);
+      TokenSource tokens(
+          std::move(cache), key,
+          [&] {
+            int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+            (void)!::write(fd, "x", 1);
+            ::close(fd);
+            ::usleep(50'000); // a token request takes a while
+            return token("shared", now + 3599);
+          },
+          h.deadline, trace, [] { return now; });
+      _exit(tokens.get().value.reveal() == "shared" ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  CHECK(read_file(marker) == "x");
+}

@@ -1,6 +1,9 @@
 // The last-resort alarm past -t: async-signal-safe, prepared before it is armed.
 #include "watchdog.hpp"
 
+#include "output.hpp"
+#include "result.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -8,9 +11,6 @@
 #include <stdexcept>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include "output.hpp"
-#include "result.hpp"
 
 namespace cps {
 namespace {

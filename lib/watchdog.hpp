@@ -2,10 +2,10 @@
 // alarm slightly past -t that writes a prepared result and ends the process with the -t state.
 #pragma once
 
+#include "state.hpp"
+
 #include <chrono>
 #include <string>
-
-#include "state.hpp"
 
 namespace cps {
 

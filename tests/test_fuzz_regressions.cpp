@@ -1,12 +1,11 @@
 // Inputs the libFuzzer targets (tests/fuzz/) found to break a property, kept as unit tests.
-#include <doctest/doctest.h>
-
-#include <string>
-
 #include "lib/duration.hpp"
 #include "lib/errors.hpp"
 #include "lib/range.hpp"
 #include "lib/trace.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
 
 using namespace cps;
 

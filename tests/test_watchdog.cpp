@@ -1,12 +1,11 @@
 // The watchdog: its prepared message, and a real alarm in a child process.
-#include <doctest/doctest.h>
+#include "lib/watchdog.hpp"
 
 #include <chrono>
+#include <doctest/doctest.h>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "lib/watchdog.hpp"
 
 using namespace cps;
 using namespace std::chrono_literals;

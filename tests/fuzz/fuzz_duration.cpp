@@ -1,14 +1,14 @@
 // Fuzzes durations: parse_duration, and format_duration/format_age on what it yields and on any
 // 64-bit value (ages come from server timestamps).
+#include "lib/duration.hpp"
+#include "lib/errors.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-
-#include "lib/duration.hpp"
-#include "lib/errors.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char *>(data), size);

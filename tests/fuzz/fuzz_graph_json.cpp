@@ -1,13 +1,13 @@
 // Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization and
 // onPremisesSynchronization bodies, through lib/json's iterative parser.
-#include <cstddef>
-#include <cstdint>
-#include <string>
-
 #include "lib/errors.hpp"
 #include "lib/graph.hpp"
 #include "lib/json.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
 
 namespace {
 

@@ -1,15 +1,14 @@
 // Fuzzes the sanitiser and the renderer with server-controlled text in the summary and details.
 // Properties: valid UTF-8, no control characters except '\n', the only '|' is line 1's perfdata
 // separator, at most 4096 bytes; sanitize_text is idempotent.
-#include <fuzzer/FuzzedDataProvider.h>
+#include "lib/output.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <fuzzer/FuzzedDataProvider.h>
 #include <string>
 #include <string_view>
-
-#include "lib/output.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
 

@@ -1,12 +1,12 @@
 // Fuzzes threshold ranges: a parsed range echoed in seconds (perfdata) parses back to itself.
+#include "lib/errors.hpp"
+#include "lib/range.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "lib/errors.hpp"
-#include "lib/range.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
 

@@ -1,14 +1,13 @@
 // Fuzzes trace redaction: a value registered with Trace::protect never survives redact(), and
 // the form and JSON secret fields are emptied.
-#include <fuzzer/FuzzedDataProvider.h>
+#include "lib/trace.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <fuzzer/FuzzedDataProvider.h>
 #include <string>
 #include <vector>
-
-#include "lib/trace.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
 

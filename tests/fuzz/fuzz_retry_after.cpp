@@ -1,13 +1,13 @@
 // Fuzzes Retry-After parsing (seconds, fractional seconds, HTTP dates) and the backoff: every
 // wait is between 0 and one day, every backoff within its cap.
+#include "lib/retry.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-
-#include "lib/retry.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   if (size < sizeof(std::uint32_t)) {

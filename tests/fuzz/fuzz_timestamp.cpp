@@ -1,11 +1,11 @@
 // Fuzzes ISO 8601 parsing; a parsed instant must survive format_utc and parse back unchanged.
+#include "lib/timestamp.hpp"
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "lib/timestamp.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char *>(data), size);

@@ -1,11 +1,11 @@
 // Fuzzes the token endpoint's answer: status and content type from the first byte, body after it.
-#include <cstddef>
-#include <cstdint>
-#include <string>
-
 #include "lib/auth.hpp"
 #include "lib/errors.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   static constexpr long statuses[] = {200, 400, 401, 403, 429, 500, 503, 302};

@@ -948,8 +948,11 @@ unsafe_cache_test("cache-refuses-file", lambda c: c.secret_file, "is not a direc
 @test("cache-concurrent-cold-start-one-token")
 def _(ctx):
     tenant, cache = ctx.unique("ok"), cache_dir(ctx)
+    # Eight runs at once under valgrind need more than 10 s of two cores: give them time there.
+    t = 60 if ctx.wrapper else DEFAULT_TIMEOUT
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: ctx.run(tenant, cache=cache), range(8)))
+        results = list(pool.map(lambda _: ctx.run(tenant, "-t", str(t), cache=cache, timeout=t),
+                                range(8)))
     for res in results:
         expect(res, "OK", OK_SUMMARY)
     expect_counts(ctx, tenant, results[0], token=1, batch=8)

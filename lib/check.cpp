@@ -14,7 +14,7 @@
 namespace cps {
 namespace {
 
-// --- credentials, endpoints and proxy (issue 3) ---------------------------------------------
+// Credentials, endpoints and proxy, as -v and -vv describe them.
 
 std::string proxy_description(const Config &config, Trace &trace) {
   if (config.proxy.empty()) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Integration tests of credentials, clouds, proxies and --extra-opts (issue 3).
+"""Integration tests of credentials, clouds, proxies and --extra-opts.
 
     python3 tests/integration/test_credentials.py --binary ./check_password_sync [-k SUBSTRING]...
         [--list] [--jobs N] [--keep] [--show]

@@ -46,8 +46,11 @@ std::string describe_status(long status, const GraphErrorBody &error) {
   return error.message.empty() ? text : text + ": " + error.message;
 }
 
+// Graph's throttling answers: 429, and 424 when throttling fails a whole $batch.
+bool is_throttling(long status) { return status == 429 || status == 424; }
+
 [[noreturn]] void throw_graph_failure(long status, const GraphErrorBody &error,
-                                      const std::string &what) {
+                                      const std::string &what, std::string_view source) {
   if (status == 401) {
     throw GraphError(status, error.code,
                      "Graph rejected the access token (" + describe_status(status, error) + ")");
@@ -58,13 +61,14 @@ std::string describe_status(long status, const GraphErrorBody &error) {
                          "): grant the application permission Organization.Read.All "
                          "and admin consent");
   }
-  if (status == 429) {
+  if (is_throttling(status)) {
     throw GraphError(status, error.code,
                      "Graph kept throttling the request for " + what + " (" +
                          describe_status(status, error) + ") until the deadline");
   }
   if (status >= 500) {
-    throw ServiceError("Graph answered " + describe_status(status, error) + " for " + what);
+    throw ServiceError(std::string(source) + " answered " + describe_status(status, error) +
+                       " for " + what);
   }
   throw GraphError(status, error.code,
                    "Graph refused the request for " + what + " (" + describe_status(status, error) +
@@ -154,7 +158,7 @@ void handle_organization(BatchState &state, long status, const rapidjson::Value 
     state.organization = parse_organization(*body, source);
     return;
   }
-  throw_graph_failure(status, error_of(body), "the organization");
+  throw_graph_failure(status, error_of(body), "the organization", source);
 }
 
 void handle_features(BatchState &state, long status, const rapidjson::Value *body,
@@ -184,7 +188,8 @@ void handle_sub_response(BatchState &state, const rapidjson::Value &sub, std::st
   if (is_retryable_status(status)) {
     state.throttled = true;
     if (*id == organization_id) {
-      state.organization_throttle_status = status;
+      GraphErrorBody error = error_of(body);
+      state.organization_throttle = {status, error.code, error.message};
     }
     auto wait = sub_retry_after(sub);
     if (wait && (!state.throttle_wait || *wait > *state.throttle_wait)) {
@@ -223,7 +228,7 @@ void check_batch_status(const HttpResponse &response, const std::string &source)
                          " instead of JSON (a proxy or captive portal?)");
   }
   rapidjson::Document body = parse_json(response.body, source);
-  throw_graph_failure(response.status, error_of(&body), "the $batch request");
+  throw_graph_failure(response.status, error_of(&body), "the $batch request", source);
 }
 
 HttpRequest batch_request(const std::string &graph_endpoint, const std::string &access_token,
@@ -242,7 +247,9 @@ void batch_round(HttpClient &http, const std::string &graph_endpoint,
                  const std::string &access_token, const Deadline &deadline, BatchState &state) {
   HttpRequest request =
       batch_request(graph_endpoint, access_token, !state.organization, !state.features);
-  HttpResponse response = http.send_with_retries(request, deadline);
+  RetryPolicy policy;
+  policy.failed_dependency_is_throttling = true;
+  HttpResponse response = http.send_with_retries(request, deadline, policy);
   read_batch_answer(response, host_of(request.url), state);
 }
 
@@ -323,8 +330,9 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
     auto wait = state.throttle_wait.value_or(backoff_delay(round, (seed() % 1000) / 1000.0));
     if (round >= max_batch_rounds || !wait_within(deadline, wait)) {
       if (!state.organization) {
-        throw_graph_failure(state.organization_throttle_status, {"TooManyRequests", ""},
-                            "the organization");
+        const ThrottledAnswer &last = state.organization_throttle;
+        throw_graph_failure(last.status, {last.code, last.message}, "the organization",
+                            host_of(graph_endpoint));
       }
       state.features = FeatureReading{PasswordSyncFeature::Unreadable,
                                       "password hash sync feature flag not readable (Graph kept "

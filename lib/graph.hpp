@@ -35,13 +35,20 @@ struct FeatureReading {
   std::string note;
 };
 
+// The latest throttled (429, 503, 504) answer to a sub-request, kept to name it if it persists.
+struct ThrottledAnswer {
+  long status = 0;
+  std::string code;
+  std::string message;
+};
+
 // What the $batch answers said so far, and the throttling of the latest round.
 struct BatchState {
   std::optional<OrganizationSync> organization;
   std::optional<FeatureReading> features;
   std::optional<std::chrono::milliseconds> throttle_wait; // the longest Retry-After this round
   bool throttled = false;
-  long organization_throttle_status = 0;
+  ThrottledAnswer organization_throttle;
 };
 
 // The body of the $batch request.

@@ -231,6 +231,7 @@ void HttpClient::configure(const HttpRequest &request, const CurlHeaders &header
   long remaining_ms = std::max<long>(1, static_cast<long>(deadline.remaining().count()));
   easy_.set(CURLOPT_URL, request.url.c_str());
   easy_.set(CURLOPT_NOSIGNAL, 1L);
+  easy_.set(CURLOPT_QUICK_EXIT, 1L); // do not wait for a hung resolver thread when timing out
   easy_.set(CURLOPT_TIMEOUT_MS, remaining_ms);
   easy_.set(CURLOPT_CONNECTTIMEOUT_MS, remaining_ms);
   easy_.set(CURLOPT_FOLLOWLOCATION, 0L);
@@ -349,7 +350,9 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
     trace_.note(2, "< " + reason);
     throw TransportError(transport_failure_prefix(code) + host + ": " + reason);
   }
-  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status);
+  if (curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status) != CURLE_OK) {
+    throw TransportError("no HTTP status from " + host);
+  }
   char *content_type = nullptr;
   if (curl_easy_getinfo(easy_.get(), CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK &&
       content_type != nullptr) {
@@ -370,7 +373,7 @@ HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Dea
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (int attempt = 1;; ++attempt) {
     HttpResponse response = send(request, deadline);
-    if (!is_retryable_status(response.status) || attempt >= policy.max_attempts) {
+    if (!policy.retries(response.status) || attempt >= policy.max_attempts) {
       return response;
     }
     auto asked = response.header("retry-after");

@@ -62,7 +62,7 @@ void apply_timeout(Config &config, std::string_view value) {
   if (seconds_text.empty() || end != seconds_text.c_str() + seconds_text.size() ||
       !(seconds >= 0.001 && seconds <= 3600)) {
     throw UsageError("invalid timeout '" + std::string(value) +
-                     "': use seconds from 0 to 3600, optionally with :STATE");
+                     "': use seconds, more than 0 and at most 3600, optionally with :STATE");
   }
   config.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }

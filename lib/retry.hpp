@@ -22,6 +22,12 @@ std::chrono::milliseconds backoff_delay(int attempt, double jitter);
 struct RetryPolicy {
   int max_attempts = 3;
   std::chrono::milliseconds max_wait{5000}; // never wait longer than this for one retry
+  // Graph may fail a whole throttled $batch with 424 Failed Dependency (its throttling guide).
+  bool failed_dependency_is_throttling = false;
+
+  bool retries(long status) const {
+    return is_retryable_status(status) || (failed_dependency_is_throttling && status == 424);
+  }
 };
 
 } // namespace cps

@@ -559,7 +559,15 @@ scenario_test("token-slow-timeout-state", "token-slow", "UNKNOWN", "timed out af
 
 # Graph errors
 scenario_test("graph-403", "graph-403", "UNKNOWN", "Organization.Read.All")
-scenario_test("graph-500", "graph-500", "CRITICAL", "answered HTTP 500")
+@test("graph-500")
+def _(ctx):
+    """A Graph 5xx with Graph's JSON error body still names the host, like the token endpoint's."""
+    res = ctx.run("graph-500")
+    expect(res, "CRITICAL", "127.0.0.1:%d answered HTTP 500" % ctx.sim.port, "generalException")
+
+
+scenario_test("graph-403-batch", "graph-403-batch", "UNKNOWN", "HTTP 403",
+              "Organization.Read.All")
 scenario_test("graph-html", "graph-html", "UNKNOWN", "unexpected answer from")
 scenario_test("graph-bad-json", "graph-bad-json", "UNKNOWN", "unexpected answer from")
 scenario_test("graph-wrong-type", "graph-wrong-type", "UNKNOWN", "unexpected answer from")
@@ -992,6 +1000,24 @@ def retry_test(name, scenario, state, *substrings, gap=None, only=None, **counts
             if batches[1].get("urls") != [url]:
                 fail("the retry should carry only %s, got %r%s" % (only, batches[1], res.describe()))
     TESTS.append((name, fn))
+
+
+retry_test("retry-graph-424-throttled-batch", "graph-424-then-ok", "OK", OK_SUMMARY, gap=0.09,
+           token=1, batch=2)
+retry_test("retry-graph-503-forever", "graph-503-forever", "CRITICAL", "answered HTTP 503",
+           "serviceNotAvailable", token=1, batch=3)
+retry_test("retry-batch-sub-503-forever", "batch-503-forever", "CRITICAL", "HTTP 503",
+           "serviceNotAvailable", token=1, batch=3)
+
+
+@test("feature-throttled-forever")
+def _(ctx):
+    """The optional feature flag throttled until the rounds run out: judged by timestamps."""
+    tenant = ctx.unique("feature-throttled-forever")
+    res = ctx.run(tenant)
+    expect(res, "OK", "last password sync 31m ago", absent=("password hash sync enabled",))
+    expect(res, "OK", "kept throttling", line1=False)
+    expect_counts(ctx, tenant, res, token=1, batch=3)
 
 
 retry_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, gap=0.09,

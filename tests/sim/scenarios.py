@@ -434,6 +434,28 @@ SCENARIOS = {
     "graph-400": dict(
         batch=[{"whole": GraphError(400, "BadRequest", "Invalid request.")}],
         note="whole $batch 400 BadRequest (never retried)"),
+    "graph-424-then-ok": dict(
+        batch=[{"whole": Reply(424, {"error": {"code": "TooManyRequests",
+                                               "message": THROTTLED_MESSAGE}},
+                               headers={"Retry-After": "0.1"})}, {}],
+        note="first $batch fails whole with 424 (throttling) Retry-After 0.1, then normal"),
+    "graph-503-forever": dict(
+        batch=[{"whole": GraphError(503, "serviceNotAvailable",
+                                    "Service is temporarily unavailable. Please retry later.",
+                                    headers={"Retry-After": "0.1"})}],
+        note="whole $batch always 503 (JSON body) Retry-After 0.1"),
+    "graph-403-batch": dict(
+        batch=[{"whole": GraphError(403, "Authorization_RequestDenied",
+                                    "Insufficient privileges to complete the operation.")}],
+        note="whole $batch 403 Authorization_RequestDenied"),
+    "batch-503-forever": dict(
+        batch=[{"org": graph_error_sub(503, "serviceNotAvailable", "Service unavailable.",
+                                       headers={"Retry-After": "0.1"})}],
+        note="organization sub-response always 503 Retry-After 0.1"),
+    "feature-throttled-forever": dict(
+        batch=[{"sync": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
+                                        headers={"Retry-After": "0.1"})}],
+        note="feature-flag sub-response always 429 Retry-After 0.1; organization normal"),
     "batch-503-then-ok": dict(
         batch=[{"org": graph_error_sub(503, "serviceNotAvailable", "Service unavailable.",
                                        headers={"Retry-After": "0.1"})}, {}],

@@ -1,7 +1,4 @@
 // check_password_sync: a Nagios/Icinga plugin for Entra directory sync and password hash sync.
-#include <string>
-#include <vector>
-
 #include "lib/check.hpp"
 #include "lib/errors.hpp"
 #include "lib/hardening.hpp"
@@ -9,6 +6,9 @@
 #include "lib/options.hpp"
 #include "lib/output.hpp"
 #include "lib/watchdog.hpp"
+
+#include <string>
+#include <vector>
 
 int main(int argc, char **argv) {
   cps::harden_process();

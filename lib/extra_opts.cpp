@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "secret.hpp"
+#include "text.hpp"
 
 #include <sys/stat.h>
 
@@ -11,16 +12,6 @@ namespace {
 
 constexpr std::string_view plugin_name = "check_password_sync";
 constexpr std::size_t max_ini_size = 64 * 1024;
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool is_option_name(std::string_view name) {
   if (name.empty() || name.front() == '-') {

@@ -1,6 +1,8 @@
-// A move-only owner of a POSIX file descriptor.
+// A move-only owner of a POSIX file descriptor, and whole reads and writes that survive EINTR.
 #pragma once
 
+#include <cstddef>
+#include <string_view>
 #include <unistd.h>
 
 namespace cps {
@@ -37,5 +39,11 @@ public:
 private:
   int fd_ = -1;
 };
+
+// Reads exactly size bytes into data; false on an error or an early end of file.
+bool read_exactly(int fd, char *data, std::size_t size);
+
+// Writes all of data; false on an error.
+bool write_fully(int fd, std::string_view data);
 
 } // namespace cps

@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "json.hpp"
 #include "output.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <algorithm>
@@ -47,7 +48,9 @@ std::string describe_status(long status, const GraphErrorBody &error) {
 }
 
 // Graph's throttling answers: 429, and 424 when throttling fails a whole $batch.
-bool is_throttling(long status) { return status == 429 || status == 424; }
+bool is_throttling(long status) {
+  return status == 429 || status == 424;
+}
 
 [[noreturn]] void throw_graph_failure(long status, const GraphErrorBody &error,
                                       const std::string &what, std::string_view source) {
@@ -135,10 +138,8 @@ std::optional<std::chrono::milliseconds> sub_retry_after(const rapidjson::Value 
     return std::nullopt;
   }
   for (const auto &header : headers->GetObject()) {
-    std::string name(header.name.GetString(), header.name.GetStringLength());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (name != "retry-after") {
+    std::string_view name(header.name.GetString(), header.name.GetStringLength());
+    if (to_lower(name) != "retry-after") {
       continue;
     }
     if (header.value.IsString()) {

@@ -1,6 +1,8 @@
 // Process set-up that keeps secrets out of core dumps, and the single write of the output.
 #include "hardening.hpp"
 
+#include "fd.hpp"
+
 #include <cerrno>
 #include <csignal>
 #include <sys/prctl.h>
@@ -17,16 +19,7 @@ void harden_process() {
 }
 
 void write_stdout(std::string_view text) {
-  while (!text.empty()) {
-    ssize_t written = ::write(STDOUT_FILENO, text.data(), text.size());
-    if (written < 0 && errno == EINTR) {
-      continue;
-    }
-    if (written <= 0) {
-      return;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
+  write_fully(STDOUT_FILENO, text);
 }
 
 } // namespace cps

@@ -2,6 +2,7 @@
 #include "http.hpp"
 
 #include "errors.hpp"
+#include "text.hpp"
 #include "version.hpp"
 
 #include <algorithm>
@@ -31,13 +32,6 @@ std::size_t write_body(char *data, std::size_t size, std::size_t count, void *us
   }
   sink->body->append(data, bytes);
   return bytes;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
 }
 
 std::size_t collect_header(char *data, std::size_t size, std::size_t count, void *user) {

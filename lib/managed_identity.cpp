@@ -2,6 +2,7 @@
 #include "managed_identity.hpp"
 
 #include "errors.hpp"
+#include "text.hpp"
 
 #include <climits>
 #include <cstdlib>
@@ -135,10 +136,7 @@ Secret read_arc_key_file(const std::string &path, const std::string &folder) {
     throw ConfigError("refusing " + name + ": larger than 4096 bytes");
   }
   Secret raw = read_secret_bytes(real_path, "Azure Arc key", max_arc_key);
-  std::string key = raw.reveal();
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-    key.pop_back();
-  }
+  std::string key(strip_line_ends(raw.reveal()));
   if (key.find_first_of("\r\n") != std::string::npos) {
     throw ConfigError("refusing " + name + ": it holds more than one line");
   }
@@ -147,14 +145,8 @@ Secret read_arc_key_file(const std::string &path, const std::string &folder) {
 
 std::string basic_realm(const std::string &www_authenticate) {
   constexpr std::string_view prefix = "basic realm=";
-  if (www_authenticate.size() <= prefix.size()) {
+  if (www_authenticate.size() <= prefix.size() || !starts_with_lower(www_authenticate, prefix)) {
     return {};
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = www_authenticate[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != prefix[i]) {
-      return {};
-    }
   }
   std::string realm = www_authenticate.substr(prefix.size());
   if (realm.size() >= 2 && realm.front() == '"' && realm.back() == '"') {

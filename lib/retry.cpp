@@ -1,6 +1,8 @@
 // When to retry a throttled or unavailable request, and how long to wait first.
 #include "retry.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -37,16 +39,6 @@ std::optional<std::int64_t> parse_http_date(std::string_view value) {
     return std::nullopt;
   }
   return static_cast<std::int64_t>(timegm(&parts));
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 } // namespace

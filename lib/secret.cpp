@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "fd.hpp"
+#include "text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -50,17 +51,9 @@ Secret read_secret_bytes(const std::string &path, std::string_view what, std::si
     throw ConfigError(name + " is larger than " + std::to_string(max_size / 1024) + " KiB");
   }
   std::string content(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t filled = 0;
-  while (filled < content.size()) {
-    ssize_t got = ::read(fd.get(), content.data() + filled, content.size() - filled);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0) {
-      Secret discard(std::move(content));
-      throw ConfigError("cannot read " + name);
-    }
-    filled += static_cast<std::size_t>(got);
+  if (!read_exactly(fd.get(), content.data(), content.size())) {
+    Secret discard(std::move(content));
+    throw ConfigError("cannot read " + name);
   }
   if (content.empty()) {
     throw ConfigError(name + " is empty");
@@ -70,11 +63,7 @@ Secret read_secret_bytes(const std::string &path, std::string_view what, std::si
 
 Secret read_secret_file(const std::string &path, std::string_view what) {
   Secret raw = read_secret_bytes(path, what, 64 * 1024);
-  std::string content = raw.reveal();
-  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
-    content.pop_back();
-  }
-  Secret trimmed(std::move(content));
+  Secret trimmed{std::string(strip_line_ends(raw.reveal()))};
   if (trimmed.empty()) {
     throw ConfigError(std::string(what) + " file '" + path + "' is empty");
   }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <pwd.h>
+#include <random>
 #include <stdexcept>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -127,37 +128,17 @@ std::optional<Secret> read_private_file(int dir, const std::string &name) {
     return std::nullopt;
   }
   std::string content(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t filled = 0;
-  while (filled < content.size()) {
-    ssize_t got = ::read(fd.get(), content.data() + filled, content.size() - filled);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0) {
-      return Secret(std::string()); // shorter than it was: treated as malformed
-    }
-    filled += static_cast<std::size_t>(got);
+  if (!read_exactly(fd.get(), content.data(), content.size())) {
+    Secret discard(std::move(content));
+    return Secret(std::string()); // shorter than it was: treated as malformed
   }
   return Secret(std::move(content));
 }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0 && errno == EINTR) {
-      continue;
-    }
-    if (written <= 0) {
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
-
+// Unique per process and call: O_EXCL refuses a name that exists anyway.
 std::string temp_name(const std::string &key) {
-  static unsigned counter = 0;
-  return "." + key + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
+  std::random_device random;
+  return "." + key + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(random());
 }
 
 std::string minutes_text(std::int64_t seconds) {
@@ -248,7 +229,7 @@ bool TokenCache::store(const std::string &key, const AccessToken &token, std::in
     return false;
   }
   Secret content(serialise(token));
-  bool written = ::fchmod(fd.get(), 0600) == 0 && write_all(fd.get(), content.reveal());
+  bool written = ::fchmod(fd.get(), 0600) == 0 && write_fully(fd.get(), content.reveal());
   fd.reset();
   if (!written || ::renameat(dir_.get(), temp.c_str(), dir_.get(), (key + ".token").c_str()) != 0) {
     ::unlinkat(dir_.get(), temp.c_str(), 0);

@@ -1,6 +1,8 @@
 // Verbose output with secrets and tokens redacted.
 #include "trace.hpp"
 
+#include "text.hpp"
+
 #include <array>
 
 namespace cps {
@@ -58,12 +60,7 @@ void redact_json_field(std::string &text, std::string_view field) {
 void redact_authorization_header(std::string &text) {
   static constexpr std::string_view header = "authorization:";
   for (std::size_t pos = 0; pos + header.size() <= text.size(); ++pos) {
-    bool match = true;
-    for (std::size_t i = 0; i < header.size() && match; ++i) {
-      char c = text[pos + i];
-      match = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == header[i];
-    }
-    if (!match) {
+    if (!starts_with_lower(std::string_view(text).substr(pos), header)) {
       continue;
     }
     std::size_t value_start = pos + header.size();

@@ -78,7 +78,8 @@ demo: deps
 	@tests/demo.sh ./$(PLUGIN)
 
 # The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
-bench: $(PLUGIN)
+bench: deps $(PLUGIN)
+	@tests/tools/deps.sh time
 	python3 bench/bench.py --binary ./$(PLUGIN)
 
 e2e: $(PLUGIN)

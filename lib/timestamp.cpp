@@ -99,7 +99,14 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) {
     return std::nullopt;
   }
   std::int64_t days = days_since_epoch(year, month, day);
-  return days * 86400 + hour * 3600 + minute * 60 + second - *offset;
+  std::int64_t instant = days * 86400 + hour * 3600 + minute * 60 + second - *offset;
+  // The offset must not move the instant out of years 1 to 9999, which format_utc can show.
+  static const std::int64_t earliest = days_since_epoch(1, 1, 1) * 86400;
+  static const std::int64_t latest = days_since_epoch(10000, 1, 1) * 86400 - 1;
+  if (instant < earliest || instant > latest) {
+    return std::nullopt;
+  }
+  return instant;
 }
 
 std::string format_utc(std::int64_t unix_seconds) {

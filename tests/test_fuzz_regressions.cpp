@@ -2,6 +2,7 @@
 #include "lib/duration.hpp"
 #include "lib/errors.hpp"
 #include "lib/range.hpp"
+#include "lib/timestamp.hpp"
 #include "lib/trace.hpp"
 
 #include <doctest/doctest.h>
@@ -35,4 +36,16 @@ TEST_CASE("fuzz regression: a redaction never rebuilds a protected value") {
   trace.note(1, secret + "aaaaaaaa");
   REQUIRE(trace.lines().size() == 1);
   CHECK(trace.lines()[0].find(secret) == std::string::npos);
+}
+
+TEST_CASE("fuzz regression: an offset cannot move a timestamp out of years 1 to 9999") {
+  // fuzz_timestamp: "0000-01-01T00:37:12+02:00" is in year 0 (1 BC), which format_utc cannot show
+  // and parse_timestamp could not read back.
+  CHECK_FALSE(parse_timestamp("0000-01-01T00:37:12+02:00"));
+  CHECK_FALSE(parse_timestamp("0001-01-01T00:37:12+02:00"));
+  CHECK_FALSE(parse_timestamp("9999-12-31T23:00:00-02:00"));
+  REQUIRE(parse_timestamp("0001-01-01T00:00:00Z"));
+  CHECK(format_utc(*parse_timestamp("0001-01-01T00:00:00Z")) == "0001-01-01 00:00:00 UTC");
+  REQUIRE(parse_timestamp("9999-12-31T23:59:59Z"));
+  CHECK(format_utc(*parse_timestamp("9999-12-31T23:59:59Z")) == "9999-12-31 23:59:59 UTC");
 }

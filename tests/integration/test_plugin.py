@@ -69,6 +69,14 @@ def fail(msg):
     raise TestFailure(msg)
 
 
+class TestSkipped(Exception):
+    """A test that cannot run here (e.g. it needs root); counted apart, never as passed."""
+
+
+def skip(msg):
+    raise TestSkipped(msg)
+
+
 # --- the simulator ---------------------------------------------------------------------------
 
 class Simulator:
@@ -273,7 +281,8 @@ class Context:
         return toks
 
     def run(self, tenant="ok", *extra, secret="env", sim=None, authority=None, graph=None,
-            ca=True, env=None, timeout=DEFAULT_TIMEOUT, base=True, check=True, cache=None):
+            ca=True, env=None, timeout=DEFAULT_TIMEOUT, base=True, check=True, cache=None,
+            prefix=()):
         """Run the plugin; check the output property; return a Result.
 
         secret: "env" (AZURE_CLIENT_SECRET), "file" (--client-secret-file), None, or a string
@@ -282,7 +291,7 @@ class Context:
         --no-token-cache, a folder adds --token-cache FOLDER, "default" adds neither.
         """
         sim = sim or self.sim
-        argv = list(self.wrapper) + [self.binary]
+        argv = list(prefix) + list(self.wrapper) + [self.binary]
         if base:
             if tenant is not None:
                 argv += ["-T", tenant]
@@ -732,6 +741,67 @@ def _(ctx):
 
 # transport and TLS
 
+class BlackHoleResolver:
+    """A DNS server on 127.0.0.53 that reads every query and never answers (UDP and TCP)."""
+
+    ADDRESS = ("127.0.0.53", 53)
+
+    def __init__(self):
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(self.ADDRESS)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(self.ADDRESS)
+        self.tcp.listen(8)
+        self.queries = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self.swallow, daemon=True).start()
+
+    def swallow(self):
+        self.udp.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                self.udp.recvfrom(4096)
+                self.queries += 1
+            except socket.timeout:
+                pass
+            except OSError:  # closed
+                return
+
+    def close(self):
+        self.stop.set()
+        self.udp.close()
+        self.tcp.close()
+
+
+@test("dns-black-hole")
+def _(ctx):
+    """A resolver that never answers: the check still ends within -t, with the -t state.
+
+    libcurl's resolver thread cannot be interrupted; without CURLOPT_QUICK_EXIT (or the
+    watchdog) a -t 2 check took 10 s here. The plugin runs in its own mount namespace whose
+    /etc/resolv.conf names only the black hole on 127.0.0.53, so no query leaves the machine."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        skip("needs root and unshare(1) for a private /etc/resolv.conf")
+    resolv = os.path.join(ctx.dir, "resolv.conf")
+    with open(resolv, "w") as f:
+        f.write("nameserver 127.0.0.53\noptions timeout:30 attempts:1\n")
+    try:
+        resolver = BlackHoleResolver()
+    except OSError as e:
+        skip("cannot listen on 127.0.0.53:53: %s" % e)
+    try:
+        prefix = ["unshare", "-m", "sh", "-c",
+                  'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv]
+        res = ctx.run("ok", "-t", "2", authority="https://login.black-hole.invalid",
+                      prefix=prefix, timeout=2)
+    finally:
+        resolver.close()
+    expect(res, "CRITICAL", "timed out")
+    if resolver.queries == 0:
+        fail("the resolver saw no query: the test did not exercise DNS%s" % res.describe())
+
+
 @test("unreachable-authority")
 def _(ctx):
     url = "https://127.0.0.1:%d" % ctx.closed_port
@@ -1170,7 +1240,7 @@ def main():
         ctx.teardown()
         return 1
 
-    passed = failed = 0
+    passed = failed = skipped = 0
     out_lock = threading.Lock()
 
     def one(item):
@@ -1179,6 +1249,8 @@ def main():
         try:
             fn(ctx)
             line, ok = "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
+        except TestSkipped as e:
+            line, ok = "skip %s: %s" % (name, e), None
         except TestFailure as e:
             line, ok = "FAIL %s: %s" % (name, e), False
         except Exception as e:  # noqa: BLE001
@@ -1190,13 +1262,15 @@ def main():
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for ok in pool.map(one, selected):
-                if ok:
+                if ok is None:
+                    skipped += 1
+                elif ok:
                     passed += 1
                 else:
                     failed += 1
     finally:
         ctx.teardown()
-    print("integration: %d passed, %d failed" % (passed, failed))
+    print("integration: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 
 

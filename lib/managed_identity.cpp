@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "text.hpp"
 
+#include <arpa/inet.h>
 #include <climits>
 #include <cstdlib>
 #include <memory>
@@ -28,6 +29,12 @@ std::string host_without_port(const std::string &url) {
   return host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
 }
 
+// An IPv4 address literal in 127.0.0.0/8 (a host name such as "127.example.org" is not).
+bool is_loopback_ipv4(const std::string &host) {
+  in_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
+
 // Plain HTTP only to this machine or the link-local metadata address: nothing else may see the
 // Arc key or the token.
 std::string checked_endpoint(std::string url, const char *variable) {
@@ -35,8 +42,8 @@ std::string checked_endpoint(std::string url, const char *variable) {
     url.pop_back();
   }
   std::string host = host_without_port(url);
-  bool local = host == "169.254.169.254" || host == "localhost" || host == "[::1]" ||
-               host.rfind("127.", 0) == 0;
+  bool local =
+      host == "169.254.169.254" || host == "localhost" || host == "[::1]" || is_loopback_ipv4(host);
   bool https = url.rfind("https://", 0) == 0;
   if (!(https || (url.rfind("http://", 0) == 0 && local)) ||
       url.find_first_of(" \t\r\n?#") != std::string::npos) {

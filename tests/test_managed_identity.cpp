@@ -70,7 +70,8 @@ TEST_CASE("Azure Arc: IDENTITY_ENDPOINT with IMDS_ENDPOINT, or an installed agen
 
 TEST_CASE("identity endpoints: plain HTTP only on this machine or the link-local address") {
   for (const char *url : {"http://10.0.0.5:40342/x", "http://example.com/x", "ftp://127.0.0.1/x",
-                          "http://127.0.0.1/x?y=1"}) {
+                          "http://127.0.0.1/x?y=1", "http://127.attacker.example/x",
+                          "http://127.0.0.1.nip.io/x", "http://1270.0.0.1/x"}) {
     CAPTURE(url);
     CHECK_THROWS_AS(
         find_managed_identity_endpoint(

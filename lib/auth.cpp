@@ -10,6 +10,9 @@
 namespace cps {
 namespace {
 
+constexpr std::string_view jwt_bearer_assertion_type =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 constexpr std::size_t max_description = 400;
 
 // Microsoft's description without the "AADSTS…: " prefix and the trace lines after it.
@@ -81,6 +84,9 @@ std::string token_form(const TokenRequest &request, const CredentialFields &cred
   std::string form = "grant_type=client_credentials&client_id=" + form_encode(request.client_id) +
                      "&scope=" + form_encode(request.scope);
   for (const auto &[name, value] : credential) {
+    if (name == "client_assertion") { // a signed or federated JWT: its type is not a secret
+      form += "&client_assertion_type=" + form_encode(jwt_bearer_assertion_type);
+    }
     form += "&" + name + "=" + form_encode(value.reveal());
   }
   return form;

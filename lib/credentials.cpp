@@ -15,8 +15,6 @@
 namespace cps {
 namespace {
 
-constexpr std::string_view jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
 TokenRequest token_request_for(const Config &config) {
   return TokenRequest{token_url(config.authority_host, config.tenant), config.client_id,
                       config.graph_endpoint + "/.default"};
@@ -68,7 +66,6 @@ public:
     TokenRequest request = token_request_for(context.config);
     AssertionClaims claims{request.token_url, request.client_id, context.now_unix, 600};
     CredentialFields fields;
-    fields.emplace_back("client_assertion_type", Secret(std::string(jwt_bearer)));
     fields.emplace_back("client_assertion",
                         Secret(make_client_assertion(certificate_, claims, algorithm_)));
     context.trace.protect(fields.back().second.reveal());
@@ -95,7 +92,6 @@ public:
     Secret token = read_secret_file(path_, "federated token");
     context.trace.protect(token.reveal());
     CredentialFields fields;
-    fields.emplace_back("client_assertion_type", Secret(std::string(jwt_bearer)));
     fields.emplace_back("client_assertion", std::move(token));
     return request_token(context.directory, token_request_for(context.config), fields,
                          context.deadline, context.trace, context.now_unix);

@@ -60,8 +60,8 @@ std::size_t collect_header(char *data, std::size_t size, std::size_t count, void
 // libcurl's connection notes worth the output budget: where it connected and what TLS said.
 bool is_useful_curl_note(std::string_view text) {
   static constexpr std::string_view prefixes[] = {
-      "Trying",           "Connected to",  "SSL connection", " subject:",  " issuer:",
-      " SSL certificate", " expire date:", "Re-using",       "Uses proxy", "Establish HTTP proxy"};
+      "Trying",           "Connected to",  "SSL connection", " subject:",           " issuer:",
+      " SSL certificate", " expire date:", "Re-using",       "Establish HTTP proxy"};
   for (std::string_view prefix : prefixes) {
     if (text.rfind(prefix, 0) == 0) {
       return true;

@@ -344,7 +344,7 @@ void TokenSource::reject() {
 }
 
 bool is_rejected_token(const GraphError &error) {
-  return error.status == 401 && error.code == "InvalidAuthenticationToken";
+  return (error.status == 401 && error.code == "InvalidAuthenticationToken") || error.status == 403;
 }
 
 } // namespace cps

@@ -103,7 +103,9 @@ private:
   bool from_cache_ = false;
 };
 
-// Graph's answer to an expired or revoked token.
+// Graph's answer to an expired or revoked token (401 InvalidAuthenticationToken), or a 403: an
+// app-only token carries the roles of the moment it was issued, so after an admin grants
+// Organization.Read.All only a new token has it.
 bool is_rejected_token(const GraphError &error);
 
 // Calls use(token). When Graph rejects a cached token, drops it, gets a new one and calls use once

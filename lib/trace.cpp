@@ -72,6 +72,20 @@ void redact_authorization_header(std::string &text) {
   }
 }
 
+// "http://user:password@proxy:3128" -> "http://[redacted]@proxy:3128", wherever a URL with
+// credentials appears (a proxy taken from https_proxy, as libcurl reports it).
+void redact_url_userinfo(std::string &text) {
+  for (std::size_t scheme = text.find("://"); scheme != std::string::npos;
+       scheme = text.find("://", scheme + 3)) {
+    std::size_t start = scheme + 3;
+    std::size_t end = text.find_first_of("/ \t\r\n\"'<>", start);
+    std::size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
+    if (at != std::string::npos && at >= start) {
+      text.replace(start, at - start, redacted);
+    }
+  }
+}
+
 } // namespace
 
 void Trace::protect(std::string_view value) {
@@ -102,6 +116,7 @@ std::string Trace::redact(std::string_view text) const {
     redact_json_field(result, field);
   }
   redact_authorization_header(result);
+  redact_url_userinfo(result);
   // A replacement can join with its neighbours into a protected value again (a secret starting
   // with "]" after "[redacted]"); rather than show it, withhold the whole text.
   for (const std::string &value : protected_) {

@@ -209,3 +209,16 @@ TEST_CASE("auth: format errors name the host but never the token") {
     CHECK(message.find("t0k3n-value") == std::string::npos);
   }
 }
+
+TEST_CASE("auth: a client assertion goes with its (public) jwt-bearer type") {
+  TokenRequest request{"https://login.microsoftonline.com/t/oauth2/v2.0/token", "client",
+                       "https://graph.microsoft.com/.default"};
+  CredentialFields assertion;
+  assertion.emplace_back("client_assertion", Secret(std::string("header.claims.signature")));
+  std::string form = token_form(request, assertion);
+  CHECK(form.find("&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3A"
+                  "jwt-bearer&client_assertion=header.claims.signature") != std::string::npos);
+  CredentialFields secret;
+  secret.emplace_back("client_secret", Secret(std::string("s")));
+  CHECK(token_form(request, secret).find("client_assertion_type") == std::string::npos);
+}

@@ -354,21 +354,41 @@ TEST_CASE("token_cache: rejected twice, or a new token rejected, is not retried 
   CHECK(h.fetches == 3);
 }
 
+TEST_CASE("token_cache: a 403 to a cached token gets one new token (roles granted since)") {
+  Harness h;
+  h.source().get();
+  TokenSource tokens = h.source();
+  int calls = 0;
+  auto forbidden_then_ok = [&](const std::string &token) -> int {
+    ++calls;
+    if (token == "fetched1") { // issued before the admin granted the permission
+      throw GraphError(403, "Authorization_RequestDenied", "denied");
+    }
+    return 7;
+  };
+  CHECK(with_access_token(tokens, forbidden_then_ok) == 7);
+  CHECK(calls == 2);
+  CHECK(h.fetches == 2);
+  CHECK(h.source().get().value.reveal() == "fetched2"); // the new token is the cached one
+  CHECK(is_rejected_token(GraphError(403, "Authorization_RequestDenied", "x")));
+}
+
 TEST_CASE("token_cache: other Graph errors pass through without a new token") {
   Harness h;
   h.source().get();
   TokenSource tokens = h.source();
   int calls = 0;
-  auto forbidden = [&](const std::string &) -> int {
+  auto not_found = [&](const std::string &) -> int {
     ++calls;
-    throw GraphError(403, "Authorization_RequestDenied", "denied");
+    throw GraphError(404, "Request_ResourceNotFound", "missing");
   };
-  CHECK_THROWS_AS(with_access_token(tokens, forbidden), GraphError);
+  CHECK_THROWS_AS(with_access_token(tokens, not_found), GraphError);
   CHECK(calls == 1);
   CHECK(h.fetches == 1);
   CHECK(h.source().get().value.reveal() == "fetched1"); // still cached
   CHECK(is_rejected_token(rejected()));
   CHECK_FALSE(is_rejected_token(GraphError(401, "Unauthorized", "x")));
+  CHECK_FALSE(is_rejected_token(GraphError(400, "BadRequest", "x")));
 }
 
 TEST_CASE("token_cache: concurrent cold start fetches one token (processes)") {

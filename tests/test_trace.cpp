@@ -135,3 +135,24 @@ TEST_CASE("trace: note keeps lines at or below the verbosity, redacted") {
   CHECK_FALSE(trace.wants(3));
   CHECK(trace.verbosity() == 2);
 }
+
+TEST_CASE("trace: credentials inside URLs (a proxy from https_proxy)") {
+  Trace trace(3);
+  struct Case {
+    const char *text;
+    const char *expected;
+  };
+  for (const Case &row : std::vector<Case>{
+           {"* Uses proxy env variable https_proxy == 'http://mon:Pr0xy@127.0.0.1:3128'",
+            "* Uses proxy env variable https_proxy == 'http://[redacted]@127.0.0.1:3128'"},
+           {"proxy: http://user@proxy.example:8080/",
+            "proxy: http://[redacted]@proxy.example:8080/"},
+           {"https://p:a@ss@host/x", "https://[redacted]@host/x"},
+           {"https://host/path?mail=a@b", "https://host/path?mail=a@b"},
+           {"https://login.microsoftonline.com/t/oauth2/v2.0/token",
+            "https://login.microsoftonline.com/t/oauth2/v2.0/token"},
+       }) {
+    CAPTURE(row.text);
+    CHECK(trace.redact(row.text) == row.expected);
+  }
+}

@@ -802,6 +802,18 @@ def _(ctx):
         fail("the resolver saw no query: the test did not exercise DNS%s" % res.describe())
 
 
+@test("verbose-proxy-password-from-environment")
+def _(ctx):
+    """A proxy password in https_proxy (libcurl reads it) never reaches -vvv output."""
+    password = "Pr0xy-" + secrets.token_hex(6)
+    res = ctx.run("ok", "-vvv", "-t", "3", timeout=3,
+                  env={"https_proxy": "http://monitor:%s@127.0.0.1:%d"
+                                      % (password, ctx.closed_port)})
+    expect(res, "CRITICAL")
+    if password in res.text:
+        fail("the proxy password appears in the output%s" % res.describe())
+
+
 @test("unreachable-authority")
 def _(ctx):
     url = "https://127.0.0.1:%d" % ctx.closed_port
@@ -970,6 +982,21 @@ def _(ctx):
     res = ctx.run(tenant, cache=cache)  # and the new token was cached
     expect(res, "OK", OK_SUMMARY)
     expect_counts(ctx, tenant, res, token=2, batch=4)
+
+
+@test("cache-403-new-token-after-consent")
+def _(ctx):
+    """A token issued before admin consent lacks the role: it is not reused, the next check
+    (after the admin granted Organization.Read.All) fetches one that has it."""
+    tenant, cache = ctx.unique("graph-403-first-token"), cache_dir(ctx)
+    res = ctx.run(tenant, cache=cache)
+    expect(res, "UNKNOWN", "Organization.Read.All")
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+    if token_files(cache):
+        fail("a token that Graph refused stayed in the cache: %s" % os.listdir(cache))
+    res = ctx.run(tenant, cache=cache)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=2, batch=2)
 
 
 @test("cache-401-does-not-loop")

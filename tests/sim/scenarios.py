@@ -30,7 +30,8 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
             {"delivery": D}             answer normally, written by delivery D
   steps_by "token" (default): each access token starts at the first step; "tenant": the steps
           count every $batch of the tenant, whatever token it carries (for the token cache:
-          a token that works, then is rejected)
+          a token that works, then is rejected); "token_number": the step is the number of
+          tokens the tenant was issued before this one (a first token with stale roles)
   note    one line for the catalogue (tests/README.md)
 
 `delivery` names how the bytes of an answer are written (simulator.DELIVERIES): "normal" (one
@@ -373,6 +374,13 @@ SCENARIOS = {
                                         "Lifetime validation failed, the token is expired.")}, {}],
         note="second $batch of the tenant 401 InvalidAuthenticationToken (a revoked token), "
              "every other normal"),
+    "graph-403-first-token": dict(
+        steps_by="token_number",
+        batch=[{"org": graph_error_sub(403, "Authorization_RequestDenied",
+                                       "Insufficient privileges to complete the operation.")},
+               {}],
+        note="the tenant's first access token gets 403 on the organization (issued before admin "
+             "consent); later tokens work"),
     "graph-401-always": dict(
         steps_by="tenant",
         batch=[{}, {"whole": GraphError(401, "InvalidAuthenticationToken",

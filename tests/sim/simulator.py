@@ -114,6 +114,8 @@ class State:
         with self.lock:
             self.stats = {}        # tenant -> counts
             self.tokens = {}       # access token -> tenant
+            self.token_numbers = {}  # access token -> how many its tenant had before it
+            self.tokens_issued = {}  # tenant -> access tokens issued
             self.batch_steps = {}  # access token -> number of $batch requests made with it
             self.log = []          # dicts, each with "tenant"
             self.connections = 0
@@ -137,7 +139,14 @@ class State:
                            base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=")]).decode()
         with self.lock:
             self.tokens[token] = tenant
+            self.token_numbers[token] = self.tokens_issued.get(tenant, 0)
+            self.tokens_issued[tenant] = self.token_numbers[token] + 1
         return token
+
+    def token_number(self, token):
+        """0 for the first token issued to its tenant, 1 for the second, ..."""
+        with self.lock:
+            return self.token_numbers.get(token, 0)
 
     def tenant_for(self, token):
         with self.lock:
@@ -706,8 +715,11 @@ class Handler(BaseHTTPRequestHandler):
                            "content_type": self.headers.get("Content-Type")})
 
         steps = sc["batch"]
-        step_key = tenant if sc["steps_by"] == "tenant" else token
-        step = steps[min(st.next_batch_step(step_key), len(steps) - 1)]
+        if sc["steps_by"] == "token_number":
+            index = st.token_number(token)
+        else:
+            index = st.next_batch_step(tenant if sc["steps_by"] == "tenant" else token)
+        step = steps[min(index, len(steps) - 1)]
         if not self.wait(step.get("delay", 0)):
             return
         whole = step.get("whole")

@@ -124,7 +124,7 @@ public:
     settings.ca_file = context.config.ca_file;
     HttpClient identity_http(std::move(settings), context.trace);
     ManagedIdentityRequest request{endpoint_, context.config.graph_endpoint, client_id_,
-                                   arc_token_folder(context.env)};
+                                   arc_token_folder()};
     return managed_identity_token(identity_http, request, context.deadline, context.trace,
                                   context.now_unix);
   }

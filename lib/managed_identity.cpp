@@ -120,12 +120,8 @@ ManagedIdentityEndpoint find_managed_identity_endpoint(const Environment &env,
           "2018-02-01"};
 }
 
-// The tests move the folder through the environment. That grants nothing new: whoever sets the
-// plugin's environment can already run code as its user (LD_PRELOAD), and the file must still end
-// in .key and be at most 4096 bytes, and it goes only to the endpoint that asked for it.
-std::string arc_token_folder(const Environment &env) {
-  auto test_folder = env("CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER");
-  return test_folder && !test_folder->empty() ? *test_folder : std::string(arc_folder_default);
+std::string arc_token_folder() {
+  return std::string(arc_folder_default);
 }
 
 Secret read_arc_key_file(const std::string &path, const std::string &folder) {

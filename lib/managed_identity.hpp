@@ -28,12 +28,14 @@ struct ManagedIdentityEndpoint {
 ManagedIdentityEndpoint find_managed_identity_endpoint(const Environment &env,
                                                        const FileExists &exists);
 
-// The Arc agent's token folder; the key file named by its challenge must be inside it.
-// CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER replaces it, for the test suite only.
-std::string arc_token_folder(const Environment &env);
+// The Arc agent's token folder, /var/opt/azcmagent/tokens; the key file named by its challenge
+// must be inside it. A constant: nothing in the environment or the configuration moves it, as
+// Icinga's CheckCommand `env` may be set by people who must not choose which file is sent.
+std::string arc_token_folder();
 
 // Reads the key file an Arc challenge names, after checking that it is inside folder, ends in
-// .key and holds at most 4096 bytes. Throws ConfigError.
+// .key and holds at most 4096 bytes. Throws ConfigError. The plugin always passes
+// arc_token_folder(); the unit tests pass a scratch folder.
 Secret read_arc_key_file(const std::string &path, const std::string &folder);
 
 // The "Basic realm=..." path of an Arc WWW-Authenticate header; empty when it has none.
@@ -41,9 +43,9 @@ std::string basic_realm(const std::string &www_authenticate);
 
 struct ManagedIdentityRequest {
   ManagedIdentityEndpoint endpoint;
-  std::string resource;  // the Graph endpoint, without /.default
-  std::string client_id; // user-assigned identity; empty: system-assigned
-  std::string arc_folder;
+  std::string resource;                        // the Graph endpoint, without /.default
+  std::string client_id;                       // user-assigned identity; empty: system-assigned
+  std::string arc_folder = arc_token_folder(); // the unit tests may pass another
 };
 
 // One token for the managed identity. http must bypass proxies and allow plain HTTP.

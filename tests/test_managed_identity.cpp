@@ -87,10 +87,23 @@ TEST_CASE("identity endpoints: plain HTTP only on this machine or the link-local
                        doctest::Contains("without IMDS_ENDPOINT"), ConfigError);
 }
 
-TEST_CASE("the Arc token folder is fixed except for the test suite's override") {
-  CHECK(arc_token_folder(environment()) == "/var/opt/azcmagent/tokens");
-  CHECK(arc_token_folder(environment(
-            {{"CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER", "/tmp/x"}})) == "/tmp/x");
+TEST_CASE("the Arc token folder is a constant: the former test-only variable is ignored") {
+  // Icinga's CheckCommand `env` may be set by people without shell access: no variable may move
+  // the folder whose files the plugin sends to the identity endpoint.
+  const std::string fixed = "/var/opt/azcmagent/tokens";
+  const char *variable = "CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER";
+  CHECK(arc_token_folder() == fixed);
+  CHECK(ManagedIdentityRequest{}.arc_folder == fixed);
+  Environment hostile = environment({{variable, "/var/lib/icinga2/certs"},
+                                     {"IDENTITY_ENDPOINT", "https://identity.example/token"},
+                                     {"IMDS_ENDPOINT", "https://identity.example"}});
+  auto arc = find_managed_identity_endpoint(hostile, existing());
+  CHECK(arc.source == ManagedIdentitySource::AzureArc);
+  CHECK(arc.token_url == "https://identity.example/token");
+  REQUIRE(::setenv(variable, "/var/lib/icinga2/certs", 1) == 0);
+  CHECK(arc_token_folder() == fixed);
+  CHECK(ManagedIdentityRequest{}.arc_folder == fixed);
+  ::unsetenv(variable);
 }
 
 TEST_CASE("WWW-Authenticate: Basic realm=<path>") {

@@ -9,7 +9,12 @@ certificates and keys generated now (RSA PEM, encrypted PEM, PKCS#12 without and
 a legacy-encrypted PKCS#12, an unregistered one, an EC one), one simulator that has the client
 certificate registered and also serves the managed identity endpoints (plain HTTP on 127.0.0.1),
 a federated token, and a local HTTP CONNECT proxy (tests/tools/connect_proxy.py) that records the
-targets it is asked for. Prints `integration-credentials: N passed, N failed`.
+targets it is asked for. Prints `integration-credentials: N passed, N failed, N skipped`.
+
+The plugin reads Azure Arc key files only from /var/opt/azcmagent/tokens (a constant, nothing
+moves it). As root the suite creates that folder if it is missing, the simulator writes its key
+files there as cps-test-<random>.key, each test removes the files it caused, and teardown removes
+the folders the suite created. Not root: the tests that need the folder are skipped.
 """
 
 import argparse
@@ -30,6 +35,8 @@ from test_plugin import CLIENT_ID, OK_SUMMARY, expect, expect_counts, fail  # no
 PROXY = os.path.join(os.path.dirname(HERE), "tools", "connect_proxy.py")
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ARC_FOLDER = "/var/opt/azcmagent/tokens"
+REMOVED_VARIABLE = "CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"
 
 
 def openssl(*args, **kw):
@@ -72,13 +79,53 @@ def make_client_credentials(d):
         f.write("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL290aGVyIn0." + secrets.token_urlsafe(32))
 
 
+class ArcFolder:
+    """The Arc agent's token folder. As root, created if missing (0700, as the agent keeps it);
+    cleanup removes only the folders created here, and only once they are empty."""
+
+    def __init__(self):
+        self.created = []
+        self.skip_reason = None
+
+    def prepare(self):
+        if os.geteuid() != 0:
+            self.skip_reason = "needs root to write Azure Arc key files into " + ARC_FOLDER
+            return
+        missing, path = [], ARC_FOLDER
+        while not os.path.lexists(path):
+            missing.append(path)
+            path = os.path.dirname(path)
+        for path in reversed(missing):
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue  # another run made it meanwhile: not ours to remove
+            os.chmod(path, 0o700 if path == ARC_FOLDER else 0o755)
+            self.created.append(path)
+        if os.path.islink(ARC_FOLDER) or not os.path.isdir(ARC_FOLDER):
+            raise RuntimeError("%s is not a folder" % ARC_FOLDER)
+
+    def cleanup(self):
+        """Removes the folders created by prepare; returns the ones it could not remove."""
+        left = []
+        for path in reversed(self.created):
+            try:
+                os.rmdir(path)
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                left.append("%s (%s)" % (path, e.strerror))
+        self.created = []
+        return left
+
+
 class CredentialSimulator(tp.Simulator):
     """tp.Simulator with the client certificate, federated token and identity endpoints."""
 
     def __init__(self, workdir, cert, key, secret_file, ca, creds):
         port_file = os.path.join(workdir, "port-main")
         self.identity_port_file = os.path.join(workdir, "port-identity")
-        self.arc_folder = os.path.join(workdir, "arc-tokens")
+        self.arc_outside = os.path.join(workdir, "arc-outside")
         self.name, self.ca = "main", ca
         self.log = open(os.path.join(workdir, "sim-main.log"), "wb")
         self.proc = subprocess.Popen(
@@ -87,8 +134,7 @@ class CredentialSimulator(tp.Simulator):
              "--client-cert", os.path.join(creds, "client.crt"),
              "--federated-token-file", os.path.join(creds, "federated-token"),
              "--identity-port-file", self.identity_port_file,
-             "--arc-token-folder", self.arc_folder,
-             "--arc-outside-folder", os.path.join(workdir, "arc-outside")],
+             "--arc-token-folder", ARC_FOLDER, "--arc-outside-folder", self.arc_outside],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(port_file, self.proc, self.log.name)
         wait_for(self.identity_port_file, self.proc, self.log.name)
@@ -131,6 +177,8 @@ class Proxy:
 
 class Context(tp.Context):
     def setup(self):
+        self.arc = ArcFolder()
+        self.arc.prepare()
         self.dir = tp.tempfile.mkdtemp(prefix="cps-credentials-")
         pki = os.path.join(self.dir, "pki")
         subprocess.run(["sh", tp.MAKE_CERTS, pki], check=True)
@@ -154,7 +202,9 @@ class Context(tp.Context):
     def teardown(self):
         for proxy in getattr(self, "proxies", []):
             proxy.stop()
-        super().teardown()
+        super().teardown()  # the simulator removes every key file it wrote as it exits
+        if getattr(self, "arc", None):
+            self.arc_leftovers = self.arc.cleanup()
 
     def proxy(self):
         """A fresh proxy per test, so its log holds only that test's requests."""
@@ -308,52 +358,84 @@ def _(ctx):
     expect_counts(ctx, tenant, res, identity=1, batch=0)
 
 
-def arc_env(ctx, flavour, tenant, folder=True):
-    env = {"IDENTITY_ENDPOINT": "%s/%s/%s/metadata/identity/oauth2/token"
-                                % (ctx.sim.identity_url, flavour, tenant),
-           "IMDS_ENDPOINT": ctx.sim.identity_url}
-    if folder:
-        env["CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"] = ctx.sim.arc_folder
-    return env
+def arc_env(ctx, flavour, tenant):
+    return {"IDENTITY_ENDPOINT": "%s/%s/%s/metadata/identity/oauth2/token"
+                                 % (ctx.sim.identity_url, flavour, tenant),
+            "IMDS_ENDPOINT": ctx.sim.identity_url}
+
+
+def need_arc_folder(ctx):
+    if ctx.arc.skip_reason:
+        tp.skip(ctx.arc.skip_reason)
+
+
+def arc_run(ctx, flavour, tenant, *args, env=None):
+    """The plugin against an Arc flavour. Returns the result and the contents of the key files
+    the simulator wrote for it, which are removed before this returns."""
+    try:
+        res = ctx.run(tenant, "--managed-identity", *args, secret=None,
+                      env=dict(arc_env(ctx, flavour, tenant), **(env or {})))
+    finally:
+        paths = [e["key_file"] for e in ctx.sim.log_of(tenant)
+                 if e["kind"] == "identity" and e.get("key_file")]
+        keys = []
+        for path in paths:
+            if os.path.isfile(path):
+                with open(path) as f:
+                    keys.append(f.read())
+            if os.path.lexists(path):
+                os.unlink(path)
+    return res, paths, keys
 
 
 @test("mi-arc-challenge")
 def _(ctx):
+    need_arc_folder(ctx)
     tenant = ctx.unique("ok")
-    res = ctx.run(tenant, "--managed-identity", "-vvv", secret=None,
-                  env=arc_env(ctx, "arc", tenant))
+    res, paths, keys = arc_run(ctx, "arc", tenant, "-vvv")
     expect(res, "OK", OK_SUMMARY)
     expect(res, "OK", "Azure Arc", line1=False)
     expect_counts(ctx, tenant, res, identity=2, batch=1)
     sent = [x["authorization"] for x in ctx.sim.log_of(tenant) if x["kind"] == "identity"]
     if sent != [None, "Basic"]:
         fail("Arc requests' Authorization schemes %s, expected [None, 'Basic']" % sent)
-    keys = [open(os.path.join(ctx.sim.arc_folder, n)).read()
-            for n in os.listdir(ctx.sim.arc_folder)]
+    if len(paths) != 1 or os.path.dirname(paths[0]) != ARC_FOLDER or len(keys) != 1:
+        fail("expected one key file in %s, the simulator wrote %s" % (ARC_FOLDER, paths))
     ctx.forbidden(res, *keys)
 
 
-for _flavour, _text in [("arc-outside", "is not inside"), ("arc-big", "larger than 4096 bytes"),
-                        ("arc-notkey", "does not end in .key")]:
-    def _make(flavour=_flavour, text=_text):
+for _flavour, _text, _root in [("arc-outside", "is not inside " + ARC_FOLDER, False),
+                               ("arc-symlink", "is not inside " + ARC_FOLDER, True),
+                               ("arc-big", "larger than 4096 bytes", True),
+                               ("arc-notkey", "does not end in .key", True)]:
+    def _make(flavour=_flavour, text=_text, root=_root):
         def fn(ctx):
+            if root:
+                need_arc_folder(ctx)
             tenant = ctx.unique("ok")
-            res = ctx.run(tenant, "--managed-identity", secret=None,
-                          env=arc_env(ctx, flavour, tenant))
+            res, paths, keys = arc_run(ctx, flavour, tenant)
             expect(res, "UNKNOWN", "refusing", text)
             expect_counts(ctx, tenant, res, identity=1, batch=0)
+            if len(paths) != 1:
+                fail("expected one key file, the simulator wrote %s" % paths)
+            ctx.forbidden(res, *keys)
         return fn
     TESTS.append(("mi-%s-refused" % _flavour, _make()))
 
 
-@test("mi-arc-default-folder-enforced")
+@test("mi-arc-folder-variable-ignored")
 def _(ctx):
-    """Without the test-only override, only /var/opt/azcmagent/tokens is trusted."""
+    """The former test-only override must not move the trusted folder: an attacker who can set
+    the check's environment (Icinga CheckCommand `env`) must not make the plugin send a file of
+    their choosing. The challenge names a file in the folder the variable points at."""
     tenant = ctx.unique("ok")
-    res = ctx.run(tenant, "--managed-identity", secret=None,
-                  env=arc_env(ctx, "arc", tenant, folder=False))
-    expect(res, "UNKNOWN", "refusing", "/var/opt/azcmagent/tokens")
+    res, paths, keys = arc_run(ctx, "arc-outside", tenant,
+                               env={REMOVED_VARIABLE: ctx.sim.arc_outside})
+    expect(res, "UNKNOWN", "refusing", "is not inside " + ARC_FOLDER)
     expect_counts(ctx, tenant, res, identity=1, batch=0)
+    with open(ctx.binary, "rb") as f:
+        if REMOVED_VARIABLE.encode() in f.read():
+            fail("the plugin binary still names %s" % REMOVED_VARIABLE)
 
 
 @test("mi-never-through-proxy")
@@ -657,7 +739,7 @@ def main():
         return 1
     s = socket_closed_port()
     ctx.closed_port = s
-    passed = failed = 0
+    passed = failed = skipped = 0
 
     def one(item):
         name, fn = item
@@ -665,6 +747,8 @@ def main():
         try:
             fn(ctx)
             return "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
+        except tp.TestSkipped as e:
+            return "skip %s: %s" % (name, e), None
         except tp.TestFailure as e:
             return "FAIL %s: %s" % (name, e), False
         except Exception as e:  # noqa: BLE001
@@ -674,10 +758,18 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for line, ok in pool.map(one, selected):
                 print(line, flush=True)
-                passed, failed = passed + ok, failed + (not ok)
+                if ok is None:
+                    skipped += 1
+                elif ok:
+                    passed += 1
+                else:
+                    failed += 1
     finally:
         ctx.teardown()
-    print("integration-credentials: %d passed, %d failed" % (passed, failed))
+    for left in getattr(ctx, "arc_leftovers", []):
+        print("FAIL teardown: could not remove %s, created by this run" % left)
+        failed += 1
+    print("integration-credentials: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 
 

@@ -12,23 +12,30 @@ segment picks the flavour and the second names the tenant whose scenario the iss
                                                              token folder (must be refused)
   GET /arc-big/<tenant>/...                                 Arc whose key file is 5000 bytes
   GET /arc-notkey/<tenant>/...                              Arc whose key file does not end .key
+  GET /arc-symlink/<tenant>/...                             Arc whose key file is a symbolic link
+                                                             in the folder to a file outside it
 
-The key files of the hostile flavours hold valid keys, so a plugin that reads them gets a token
-and the test sees it. A user-assigned identity is asked for with client_id; only USER_ASSIGNED is
+The plugin trusts only the real Arc folder, /var/opt/azcmagent/tokens, so --arc-token-folder is
+that folder in the test suite (which creates it, as root). The simulator never creates the token
+folder; it writes each key file there under a new name, cps-test-<random>.key (.txt for
+arc-notkey), records its path as "key_file" in the request's log entry, and removes every file it
+wrote when it exits. The key files of the hostile flavours hold valid keys, so a plugin that reads
+them gets a token and the test sees it. A user-assigned identity is asked for with client_id; only USER_ASSIGNED is
 known, others get IMDS's "Identity not found".
 """
 
+import atexit
 import os
 import secrets
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
 TOKEN_PATH = "/metadata/identity/oauth2/token"
-FLAVOURS = ("vm", "arc", "arc-outside", "arc-big", "arc-notkey")
+FLAVOURS = ("vm", "arc", "arc-outside", "arc-big", "arc-notkey", "arc-symlink")
+KEY_PREFIX = "cps-test-"
 
 
 class IdentityHandler(BaseHTTPRequestHandler):
@@ -61,17 +68,26 @@ class IdentityHandler(BaseHTTPRequestHandler):
         st.count(tenant, "identity")
         st.count(tenant, "requests")
         auth = self.headers.get("Authorization")
-        st.record(tenant, {"kind": "identity", "flavour": flavour,
-                           "metadata": self.headers.get("Metadata"),
-                           "resource": query.get("resource"), "client_id": query.get("client_id"),
-                           "api_version": query.get("api-version"),
-                           "authorization": None if auth is None else auth.split(" ")[0],
-                           "via_proxy": self.path.startswith("http")})
+        entry = {"kind": "identity", "flavour": flavour, "metadata": self.headers.get("Metadata"),
+                 "resource": query.get("resource"), "client_id": query.get("client_id"),
+                 "api_version": query.get("api-version"),
+                 "authorization": None if auth is None else auth.split(" ")[0],
+                 "via_proxy": self.path.startswith("http"), "key_file": None}
         problem = self.check_request(flavour, query)
+        challenge = not problem and flavour != "vm" and not self.server.keys.valid(auth)
+        try:
+            if challenge:
+                entry["key_file"] = self.server.keys.new_key_file(flavour)
+        except OSError as e:
+            problem = "cannot write the key file: %s" % e
+        st.record(tenant, entry)
         if problem:
-            return self.reply(400, {"error": "invalid_request", "error_description": problem})
-        if flavour != "vm" and not self.server.keys.valid(auth):
-            return self.challenge(flavour)
+            return self.reply(400 if not challenge else 500,
+                              {"error": "invalid_request", "error_description": problem})
+        if challenge:
+            return self.reply(401, {"error": "unauthorized",
+                                    "error_description": "Authorization required."},
+                              {"WWW-Authenticate": "Basic realm=%s" % entry["key_file"]})
         token = st.issue_token(tenant)
         now = int(time.time())
         expires = "86399" if flavour == "vm" else 86399  # IMDS sends numbers as strings
@@ -95,11 +111,6 @@ class IdentityHandler(BaseHTTPRequestHandler):
             return "Identity not found"
         return None
 
-    def challenge(self, flavour):
-        path = self.server.keys.new_key_file(flavour)
-        self.reply(401, {"error": "unauthorized", "error_description": "Authorization required."},
-                   {"WWW-Authenticate": "Basic realm=%s" % path})
-
 
 class KeyFiles:
     """The Arc agent's challenge files: each holds a random key, accepted once presented."""
@@ -108,21 +119,42 @@ class KeyFiles:
         self.folder = folder
         self.outside = outside
         self.keys = set()
+        self.written = []  # every path created, removed by remove_all
         self.lock = threading.Lock()
 
     def new_key_file(self, flavour):
         key = secrets.token_hex(32)
-        folder = self.outside if flavour == "arc-outside" else self.folder
-        name = str(uuid.uuid4()) + (".txt" if flavour == "arc-notkey" else ".key")
         if flavour == "arc-big":
             key = key + "0" * (5000 - len(key))
-        path = os.path.join(folder, name)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(key)
+        suffix = ".txt" if flavour == "arc-notkey" else ".key"
+        folder = self.outside if flavour in ("arc-outside", "arc-symlink") else self.folder
+        path = self.write(os.path.join(folder, KEY_PREFIX + secrets.token_hex(12) + suffix), key)
+        if flavour == "arc-symlink":
+            link = os.path.join(self.folder, KEY_PREFIX + secrets.token_hex(12) + ".key")
+            os.symlink(path, link)
+            with self.lock:
+                self.written.append(link)
+            path = link
         with self.lock:
             self.keys.add(key)
         return path
+
+    def write(self, path, key):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with self.lock:
+            self.written.append(path)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return path
+
+    def remove_all(self):
+        with self.lock:
+            written, self.written = self.written, []
+        for path in written:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
     def valid(self, authorization):
         if not authorization or not authorization.startswith("Basic "):
@@ -143,9 +175,11 @@ class IdentityServer(ThreadingHTTPServer):
 
 
 def start(host, state, log, arc_folder, arc_outside, port_file):
-    for folder in (arc_folder, arc_outside):
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+    """arc_folder must exist already (the Arc agent's); arc_outside is created if missing."""
+    if arc_outside:
+        os.makedirs(arc_outside, mode=0o700, exist_ok=True)
     server = IdentityServer(host, state, log, arc_folder, arc_outside)
+    atexit.register(server.keys.remove_all)
     tmp = port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % server.server_address[1])

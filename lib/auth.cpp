@@ -107,7 +107,7 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
   if (response.status != 200) {
     throw_rejection(body, host, response.status);
   }
-  auto token = string_member(body, "access_token");
+  auto token = take_string_member(body, "access_token");
   auto expires_in = expires_in_seconds(body);
   if (!token || token->empty() || !expires_in || *expires_in <= 0 || *expires_in > 86400 * 30) {
     throw ApiFormatError("unexpected answer from " + host +

@@ -71,4 +71,16 @@ std::optional<std::string> string_member(const rapidjson::Value &object, const c
   return std::string(value->GetString(), value->GetStringLength());
 }
 
+std::optional<std::string> take_string_member(rapidjson::Value &object, const char *name) {
+  std::optional<std::string> value = string_member(object, name);
+  if (value) {
+    rapidjson::Value &stored = object.FindMember(name)->value;
+    volatile char *bytes = const_cast<char *>(stored.GetString());
+    for (rapidjson::SizeType i = 0; i < stored.GetStringLength(); ++i) {
+      bytes[i] = 'x';
+    }
+  }
+  return value;
+}
+
 } // namespace cps

@@ -17,4 +17,8 @@ rapidjson::Document parse_json(std::string_view body, std::string_view source);
 const rapidjson::Value *member(const rapidjson::Value &object, const char *name);
 std::optional<std::string> string_member(const rapidjson::Value &object, const char *name);
 
+// string_member, and the member's bytes in the document are then overwritten: for tokens, since
+// the document's memory is freed without being wiped.
+std::optional<std::string> take_string_member(rapidjson::Value &object, const char *name);
+
 } // namespace cps

@@ -1,0 +1,41 @@
+// Unit tests for lib/json.cpp: safe parsing and typed member access.
+#include "lib/errors.hpp"
+#include "lib/json.hpp"
+
+#include <doctest/doctest.h>
+#include <string>
+
+using namespace cps;
+
+TEST_CASE("json: duplicate member names are refused, at any depth") {
+  CHECK_THROWS_AS(parse_json(R"({"a":1,"a":2})", "host"), ApiFormatError);
+  CHECK_THROWS_AS(parse_json(R"({"x":[{"b":1,"b":1}]})", "host"), ApiFormatError);
+  CHECK_NOTHROW(parse_json(R"({"a":{"a":1},"b":[{"a":1},{"a":2}]})", "host"));
+}
+
+TEST_CASE("json: trailing content after the document is refused") {
+  CHECK_THROWS_AS(parse_json(R"({"a":1} {"a":2})", "host"), ApiFormatError);
+}
+
+TEST_CASE("json: string_member gives strings only") {
+  rapidjson::Document document = parse_json(R"({"s":"text","n":5,"z":null})", "host");
+  CHECK(string_member(document, "s") == std::optional<std::string>("text"));
+  CHECK_FALSE(string_member(document, "n"));
+  CHECK_FALSE(string_member(document, "z"));
+  CHECK_FALSE(string_member(document, "missing"));
+  CHECK(member(document, "n") != nullptr);
+  CHECK(member(document["s"], "x") == nullptr); // not an object
+}
+
+TEST_CASE("json: take_string_member overwrites the value left in the document") {
+  for (const char *token : {"short", "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.a-longer-token-value"}) {
+    CAPTURE(token);
+    rapidjson::Document document =
+        parse_json(std::string(R"({"access_token":")") + token + R"(","n":1})", "host");
+    CHECK(take_string_member(document, "access_token") == std::optional<std::string>(token));
+    std::string left = document["access_token"].GetString();
+    CHECK(left.size() == std::string(token).size());
+    CHECK(left.find_first_not_of('x') == std::string::npos);
+    CHECK_FALSE(take_string_member(document, "n"));
+  }
+}

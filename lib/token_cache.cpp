@@ -4,7 +4,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <memory>
 #include <openssl/evp.h>
 #include <pwd.h>
 #include <random>
@@ -135,6 +137,34 @@ std::optional<Secret> read_private_file(int dir, const std::string &name) {
   return Secret(std::move(content));
 }
 
+// A temporary file this much older than a new one was left by a check killed between writing and
+// renaming (the watchdog, or the scheduler's SIGKILL). It holds a token: it goes.
+constexpr time_t stale_temp_seconds = 60;
+
+bool is_temp_name(std::string_view name) {
+  return !name.empty() && name.front() == '.' && name.find(".tmp.") != std::string_view::npos;
+}
+
+// Removes stale temporary files, measured by the file system's clock against reference, the
+// modification time of a file just created.
+void remove_stale_temp_files(int dir, time_t reference) {
+  Fd listing(::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  DIR *entries = listing.valid() ? ::fdopendir(listing.get()) : nullptr;
+  if (entries == nullptr) {
+    return;
+  }
+  listing.release(); // closedir closes it
+  std::unique_ptr<DIR, int (*)(DIR *)> owner(entries, ::closedir);
+  while (const dirent *entry = ::readdir(entries)) {
+    struct stat info {};
+    if (is_temp_name(entry->d_name) &&
+        ::fstatat(dir, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+        info.st_mtime + stale_temp_seconds < reference) {
+      ::unlinkat(dir, entry->d_name, 0);
+    }
+  }
+}
+
 // Unique per process and call: O_EXCL refuses a name that exists anyway.
 std::string temp_name(const std::string &key) {
   std::random_device random;
@@ -227,6 +257,10 @@ bool TokenCache::store(const std::string &key, const AccessToken &token, std::in
                  0600));
   if (!fd.valid()) {
     return false;
+  }
+  struct stat created {};
+  if (::fstat(fd.get(), &created) == 0) {
+    remove_stale_temp_files(dir_.get(), created.st_mtime);
   }
   Secret content(serialise(token));
   bool written = ::fchmod(fd.get(), 0600) == 0 && write_fully(fd.get(), content.reveal());

@@ -1,25 +1,23 @@
 // The token cache: key, default folder, folder safety, file format and modes, expiry, lock, and
 // the retry of a rejected cached token.
-#include <doctest/doctest.h>
-
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "lib/errors.hpp"
+#include "lib/token_cache.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <dirent.h>
+#include <doctest/doctest.h>
+#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <string>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
-
-#include "lib/errors.hpp"
-#include "lib/token_cache.hpp"
 
 using namespace cps;
 
@@ -228,12 +226,11 @@ TEST_CASE("token_cache: unsafe or malformed files are ignored") {
   REQUIRE(::chmod(path.c_str(), 0644) == 0);
   CHECK_FALSE(cache.load(key, now).has_value()); // readable by others: not trusted
 
-  for (std::string content :
-       {std::string("garbage"), std::string("check_password_sync token v1\n"),
-        std::string("check_password_sync token v1\nsoon\ntok\n"),
-        std::string("check_password_sync token v1\n1900000000\ntok"),
-        std::string("check_password_sync token v1\n1900000000\nto k\n"),
-        std::string("check_password_sync token v1\n1900000000\n\n")}) {
+  for (std::string content : {std::string("garbage"), std::string("check_password_sync token v1\n"),
+                              std::string("check_password_sync token v1\nsoon\ntok\n"),
+                              std::string("check_password_sync token v1\n1900000000\ntok"),
+                              std::string("check_password_sync token v1\n1900000000\nto k\n"),
+                              std::string("check_password_sync token v1\n1900000000\n\n")}) {
     ::unlink(path.c_str());
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     REQUIRE(fd >= 0);
@@ -422,4 +419,23 @@ TEST_CASE("token_cache: concurrent cold start fetches one token (processes)") {
     CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
   }
   CHECK(read_file(marker) == "x");
+}
+
+TEST_CASE("token_cache: a stale temporary file (a killed check's) is removed by the next store") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  std::string stale = temp.path + "/." + std::string(64, 'c') + ".tmp.123.456";
+  std::string fresh = temp.path + "/." + std::string(64, 'd') + ".tmp.789.1";
+  for (const std::string &path : {stale, fresh}) {
+    std::FILE *file = std::fopen(path.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("1800003599\neyJ0.left.behind\n", file);
+    std::fclose(file);
+  }
+  struct timespec times[2] = {{::time(nullptr) - 120, 0}, {::time(nullptr) - 120, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, stale.c_str(), times, 0) == 0);
+  CHECK(cache.store(key, token("new", now + 3599), now));
+  CHECK(::access(stale.c_str(), F_OK) != 0); // two minutes old: removed
+  CHECK(::access(fresh.c_str(), F_OK) == 0); // maybe another check's, still writing: kept
+  CHECK(cache.load(key, now)->value.reveal() == "new");
 }

@@ -80,7 +80,9 @@ HttpResponse identity_get(HttpClient &http, const std::string &url, const Deadli
   if (!authorization.empty()) {
     request.headers.push_back("Authorization: Basic " + authorization);
   }
-  return http.send_with_retries(request, deadline);
+  RetryPolicy policy;
+  policy.instance_metadata = true;
+  return http.send_with_retries(request, deadline, policy);
 }
 
 // Arc answers the first request with 401 and a key file whose content proves local access.

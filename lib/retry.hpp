@@ -24,9 +24,13 @@ struct RetryPolicy {
   std::chrono::milliseconds max_wait{5000}; // never wait longer than this for one retry
   // Graph may fail a whole throttled $batch with 424 Failed Dependency (its throttling guide).
   bool failed_dependency_is_throttling = false;
+  // Azure's instance metadata service asks for retries of 404, 410 (it is being updated) and
+  // every 5xx, besides 429.
+  bool instance_metadata = false;
 
   bool retries(long status) const {
-    return is_retryable_status(status) || (failed_dependency_is_throttling && status == 424);
+    return is_retryable_status(status) || (failed_dependency_is_throttling && status == 424) ||
+           (instance_metadata && (status == 404 || status == 410 || status >= 500));
   }
 };
 

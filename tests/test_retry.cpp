@@ -90,3 +90,30 @@ TEST_CASE("retry: backoff_delay stays in [cap/2, cap) and grows to a 2 s cap") {
   CHECK(policy.max_attempts == 3);
   CHECK(backoff_delay(policy.max_attempts, 0.999) <= policy.max_wait);
 }
+
+TEST_CASE("retry: policies add Graph's 424 and the metadata service's 404, 410 and 5xx") {
+  RetryPolicy plain;
+  RetryPolicy graph_batch;
+  graph_batch.failed_dependency_is_throttling = true;
+  RetryPolicy metadata;
+  metadata.instance_metadata = true;
+  for (long status : {429L, 503L, 504L}) {
+    CAPTURE(status);
+    CHECK(plain.retries(status));
+    CHECK(graph_batch.retries(status));
+    CHECK(metadata.retries(status));
+  }
+  CHECK_FALSE(plain.retries(424));
+  CHECK(graph_batch.retries(424));
+  CHECK_FALSE(metadata.retries(424));
+  for (long status : {404L, 410L, 500L, 502L}) {
+    CAPTURE(status);
+    CHECK_FALSE(plain.retries(status));
+    CHECK_FALSE(graph_batch.retries(status));
+    CHECK(metadata.retries(status));
+  }
+  for (long status : {200L, 400L, 401L, 403L}) {
+    CAPTURE(status);
+    CHECK_FALSE(metadata.retries(status));
+  }
+}

@@ -349,6 +349,16 @@ def _(ctx):
             fail("client_id %r sent to IMDS%s" % (e["client_id"], res.describe()))
 
 
+@test("mi-vm-imds-updating-retried")
+def _(ctx):
+    """IMDS answers 410 while it is being updated: retried (as Azure asks), then a token."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity", secret=None, env={
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST": ctx.sim.identity_url + "/vm-updating/" + tenant})
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=0, identity=2, batch=1)
+
+
 @test("mi-vm-unknown-identity")
 def _(ctx):
     tenant = ctx.unique("ok")

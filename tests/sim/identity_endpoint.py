@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
 TOKEN_PATH = "/metadata/identity/oauth2/token"
-FLAVOURS = ("vm", "arc", "arc-outside", "arc-big", "arc-notkey", "arc-symlink")
+FLAVOURS = ("vm", "vm-updating", "arc", "arc-outside", "arc-big", "arc-notkey", "arc-symlink")
 KEY_PREFIX = "cps-test-"
 
 
@@ -73,8 +73,12 @@ class IdentityHandler(BaseHTTPRequestHandler):
                  "api_version": query.get("api-version"),
                  "authorization": None if auth is None else auth.split(" ")[0],
                  "via_proxy": self.path.startswith("http"), "key_file": None}
+        if flavour == "vm-updating" and st.stats[tenant]["identity"] == 1:
+            st.record(tenant, entry)
+            return self.reply(410, {"error": "service_unavailable",
+                                    "error_description": "IMDS is being updated."})
         problem = self.check_request(flavour, query)
-        challenge = not problem and flavour != "vm" and not self.server.keys.valid(auth)
+        challenge = not problem and not flavour.startswith("vm") and not self.server.keys.valid(auth)
         try:
             if challenge:
                 entry["key_file"] = self.server.keys.new_key_file(flavour)
@@ -90,7 +94,7 @@ class IdentityHandler(BaseHTTPRequestHandler):
                               {"WWW-Authenticate": "Basic realm=%s" % entry["key_file"]})
         token = st.issue_token(tenant)
         now = int(time.time())
-        expires = "86399" if flavour == "vm" else 86399  # IMDS sends numbers as strings
+        expires = "86399" if flavour.startswith("vm") else 86399  # IMDS sends numbers as strings
         self.reply(200, {"access_token": token, "client_id": query.get("client_id", USER_ASSIGNED),
                          "expires_in": expires, "expires_on": str(now + 86399),
                          "ext_expires_in": expires, "not_before": str(now),
@@ -100,9 +104,9 @@ class IdentityHandler(BaseHTTPRequestHandler):
         if self.headers.get("Metadata") != "true":
             return "Required metadata header not specified"
         version = query.get("api-version", "")
-        if flavour == "vm" and version < "2018-02-01":
+        if flavour.startswith("vm") and version < "2018-02-01":
             return "Invalid API version: '%s'" % version
-        if flavour != "vm" and version not in ("2019-11-01", "2020-06-01"):
+        if not flavour.startswith("vm") and version not in ("2019-11-01", "2020-06-01"):
             return "Invalid API version: '%s'" % version
         resource = query.get("resource", "")
         if not resource.startswith("https://") or resource.endswith("/.default"):

@@ -97,12 +97,7 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
   if (response.status >= 500) {
     throw ServiceError(host + " answered HTTP " + std::to_string(response.status));
   }
-  if (!response.is_json()) {
-    std::string type = response.content_type.empty() ? "no content type" : response.content_type;
-    throw ApiFormatError("unexpected answer from " + host + ": HTTP " +
-                         std::to_string(response.status) + " with " + type +
-                         " instead of JSON (a proxy or captive portal?)");
-  }
+  require_json_answer(response, host);
   rapidjson::Document body = parse_json(response.body, host);
   if (response.status != 200) {
     throw_rejection(body, host, response.status);

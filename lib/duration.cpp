@@ -91,6 +91,15 @@ std::string format_duration(std::int64_t seconds) {
   return text;
 }
 
+std::string format_seconds(std::chrono::milliseconds duration) {
+  long long ms = duration.count();
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    text += "." + std::to_string(ms % 1000 / 100);
+  }
+  return text + "s";
+}
+
 std::string format_age(std::int64_t seconds) {
   if (seconds < 0) {
     seconds = 0;

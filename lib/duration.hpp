@@ -1,6 +1,7 @@
 // Durations on the command line ("90", "45m", "3d12h") and ages in output ("4d2h").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ std::int64_t parse_duration(std::string_view text);
 // The exact duration in days down to seconds, e.g. 259200 -> "3d", 302400 -> "3d12h", 90 ->
 // "1m30s".
 std::string format_duration(std::int64_t seconds);
+
+// A timeout as set with -t: "10s", "2.5s" (tenths).
+std::string format_seconds(std::chrono::milliseconds duration);
 
 // A rounded age for humans: "45s", "31m", "2h5m", "4d2h".
 std::string format_age(std::int64_t seconds);

@@ -219,15 +219,7 @@ void check_batch_status(const HttpResponse &response, const std::string &source)
   if (response.status == 200 && response.is_json()) {
     return;
   }
-  if (!response.is_json()) {
-    if (response.status >= 500) {
-      throw ServiceError(source + " answered HTTP " + std::to_string(response.status));
-    }
-    std::string type = response.content_type.empty() ? "no content type" : response.content_type;
-    throw ApiFormatError("unexpected answer from " + source + ": HTTP " +
-                         std::to_string(response.status) + " with " + type +
-                         " instead of JSON (a proxy or captive portal?)");
-  }
+  require_json_answer(response, source);
   rapidjson::Document body = parse_json(response.body, source);
   throw_graph_failure(response.status, error_of(&body), "the $batch request", source);
 }

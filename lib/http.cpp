@@ -1,6 +1,7 @@
 // HTTPS requests over libcurl within one deadline.
 #include "http.hpp"
 
+#include "duration.hpp"
 #include "errors.hpp"
 #include "text.hpp"
 #include "version.hpp"
@@ -94,14 +95,6 @@ bool is_useful_header(std::string_view name) {
     }
   }
   return false;
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  long long ms = duration.count();
-  if (ms % 1000 == 0) {
-    return std::to_string(ms / 1000) + "s";
-  }
-  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
 }
 
 bool is_tls_error(CURLcode code) {
@@ -310,7 +303,7 @@ void HttpClient::trace_response(const HttpResponse &response, std::chrono::milli
 HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadline) {
   std::string host = host_of(request.url);
   if (deadline.expired()) {
-    throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " before asking " +
+    throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " before asking " +
                        host);
   }
   HttpResponse response;
@@ -337,7 +330,7 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
                          std::to_string(settings_.max_body / 1024) + " KiB, refused");
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    throw TimeoutError("timed out after " + seconds_text(deadline.budget()) + " waiting for " +
+    throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " waiting for " +
                        host);
   }
   if (code != CURLE_OK) {
@@ -380,6 +373,19 @@ HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Dea
     }
     trace_.note(1, "retrying after HTTP " + std::to_string(response.status));
   }
+}
+
+void require_json_answer(const HttpResponse &response, const std::string &host) {
+  if (response.is_json()) {
+    return;
+  }
+  if (response.status >= 500) {
+    throw ServiceError(host + " answered HTTP " + std::to_string(response.status));
+  }
+  std::string type = response.content_type.empty() ? "no content type" : response.content_type;
+  throw ApiFormatError("unexpected answer from " + host + ": HTTP " +
+                       std::to_string(response.status) + " with " + type +
+                       " instead of JSON (a proxy or captive portal?)");
 }
 
 std::string host_of(std::string_view url) {

@@ -118,6 +118,10 @@ private:
   int requests_sent_ = 0;
 };
 
+// Returns when the answer is JSON to parse. Otherwise throws: ServiceError for a 5xx,
+// ApiFormatError for a page of another type (a proxy or captive portal).
+void require_json_answer(const HttpResponse &response, const std::string &host);
+
 // "https://host:port/path" -> "host:port", for messages.
 std::string host_of(std::string_view url);
 

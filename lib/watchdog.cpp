@@ -1,6 +1,7 @@
 // The last-resort alarm past -t: async-signal-safe, prepared before it is armed.
 #include "watchdog.hpp"
 
+#include "duration.hpp"
 #include "output.hpp"
 #include "result.hpp"
 
@@ -41,15 +42,6 @@ extern "C" void on_watchdog_alarm(int) {
   ::_exit(armed_exit_code);
 }
 
-std::string seconds_text(std::chrono::milliseconds duration) {
-  long long ms = duration.count();
-  std::string text = std::to_string(ms / 1000);
-  if (ms % 1000 != 0) {
-    text += "." + std::to_string(ms % 1000 / 100);
-  }
-  return text + "s";
-}
-
 itimerval timer_for(std::chrono::milliseconds after) {
   long long ms = std::max<long long>(1, after.count());
   itimerval timer{};
@@ -63,7 +55,7 @@ itimerval timer_for(std::chrono::milliseconds after) {
 std::string watchdog_message(std::chrono::milliseconds timeout, State timeout_state) {
   CheckResult result;
   result.state = timeout_state;
-  result.summary = "timed out after " + seconds_text(timeout) +
+  result.summary = "timed out after " + format_seconds(timeout) +
                    " (the check did not finish; stopped by the watchdog)";
   std::string line = render(result);
   return line.substr(0, std::min(line.size(), message_capacity));

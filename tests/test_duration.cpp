@@ -127,3 +127,10 @@ TEST_CASE("duration: format_age rounds down to two units at most") {
     CHECK(format_age(row.seconds) == row.text);
   }
 }
+
+TEST_CASE("duration: format_seconds shows -t in seconds with tenths") {
+  CHECK(format_seconds(std::chrono::milliseconds(10000)) == "10s");
+  CHECK(format_seconds(std::chrono::milliseconds(2500)) == "2.5s");
+  CHECK(format_seconds(std::chrono::milliseconds(1)) == "0.0s");
+  CHECK(format_seconds(std::chrono::milliseconds(3600000)) == "3600s");
+}

@@ -39,11 +39,11 @@ deps:
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
-build/%.o: %.cpp $(wildcard lib/*.hpp)
+build/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
-build/san/%.o: %.cpp $(wildcard lib/*.hpp)
+build/san/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 

@@ -2,6 +2,7 @@
 #include "lib/cloud.hpp"
 #include "lib/errors.hpp"
 #include "lib/options.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <doctest/doctest.h>
 #include <map>
@@ -10,13 +11,6 @@
 using namespace cps;
 
 namespace {
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 Config parse(std::vector<std::string> args, const Environment &env = environment()) {
   args.insert(args.begin(), {"-T", "contoso.onmicrosoft.com", "-C", "1111"});

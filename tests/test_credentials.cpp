@@ -4,6 +4,7 @@
 #include "lib/errors.hpp"
 #include "lib/token_cache.hpp"
 #include "tests/cert_fixture.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -15,13 +16,6 @@
 using namespace cps;
 
 namespace {
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 Config base_config() {
   Config config;

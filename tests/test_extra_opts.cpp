@@ -1,6 +1,7 @@
 // --extra-opts: the [section][@file] value, ini syntax, and the default file search.
 #include "lib/errors.hpp"
 #include "lib/extra_opts.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -14,13 +15,6 @@ using namespace cps;
 namespace {
 
 using Args = std::vector<std::string>;
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 FileExists existing(std::set<std::string> files) {
   return [files](const std::string &path) { return files.count(path) > 0; };

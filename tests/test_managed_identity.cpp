@@ -1,6 +1,7 @@
 // Managed identity: where the endpoint is, and the Arc key file checks.
 #include "lib/errors.hpp"
 #include "lib/managed_identity.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -14,13 +15,6 @@
 using namespace cps;
 
 namespace {
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 FileExists existing(std::set<std::string> files = {}) {
   return [files](const std::string &path) { return files.count(path) > 0; };

@@ -2,6 +2,7 @@
 // --help.
 #include "lib/errors.hpp"
 #include "lib/options.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <doctest/doctest.h>
 #include <functional>
@@ -15,13 +16,6 @@ using namespace cps;
 namespace {
 
 using Args = std::vector<std::string>;
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 const std::string tenant = "11111111-2222-3333-4444-555555555555";
 const std::string client = "66666666-7777-8888-9999-000000000000";

@@ -1,6 +1,7 @@
 // Reading the client secret from a file or the environment, and the Secret holder.
 #include "lib/errors.hpp"
 #include "lib/secret.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -50,13 +51,6 @@ public:
 private:
   std::string path_;
 };
-
-Environment environment(std::map<std::string, std::string> values = {}) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // the retry of a rejected cached token.
 #include "lib/errors.hpp"
 #include "lib/token_cache.hpp"
+#include "tests/fake_environment.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -35,13 +36,6 @@ struct TempDir {
   ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
   std::string path;
 };
-
-Environment environment(std::map<std::string, std::string> values) {
-  return [values](std::string_view name) -> std::optional<std::string> {
-    auto found = values.find(std::string(name));
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
-}
 
 TokenCache open_cache(const std::string &dir) {
   std::string why_not;

@@ -136,7 +136,7 @@ deps-fuzz:
 deps-valgrind:
 	@tests/tools/deps.sh $(DEB_PACKAGES_VALGRIND)
 
-build/fuzz/%.o: %.cpp $(wildcard lib/*.hpp) tests/fuzz/fuzz_support.hpp tests/fuzz/ubsan.ignorelist
+build/fuzz/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp) tests/fuzz/fuzz_support.hpp tests/fuzz/ubsan.ignorelist
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(PROJECT_CXXFLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
 

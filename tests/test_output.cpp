@@ -1,5 +1,6 @@
 // Rendering a CheckResult: line 1, perfdata, sanitising and the 4 KB cap.
 #include "lib/output.hpp"
+#include "tests/text_oracle.hpp"
 
 #include <doctest/doctest.h>
 #include <random>
@@ -10,47 +11,12 @@ using namespace cps;
 
 namespace {
 
-// An independent strict UTF-8 check (RFC 3629).
 bool valid_utf8(const std::string &text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c < 0x80                 ? 1
-                         : c >= 0xC2 && c <= 0xDF ? 2
-                         : c >= 0xE0 && c <= 0xEF ? 3
-                         : c >= 0xF0 && c <= 0xF4 ? 4
-                                                  : 0;
-    if (length == 0 || i + length > text.size()) {
-      return false;
-    }
-    unsigned int code = length == 1 ? c : c & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-      unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        return false;
-      }
-      code = (code << 6) | (next & 0x3F);
-    }
-    if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
-        (length == 4 && (code < 0x10000 || code > 0x10FFFF))) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
+  return oracle::is_valid_utf8(text);
 }
 
 bool has_control(const std::string &text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) {
-      return true;
-    }
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      return true; // C1 control
-    }
-  }
-  return false;
+  return oracle::has_control_character(text, false);
 }
 
 std::string first_line(const std::string &output) {

@@ -17,9 +17,6 @@ files there as cps-test-<random>.key, each test removes the files it caused, and
 the folders the suite created. Not root: the tests that need the folder are skipped.
 """
 
-import argparse
-import concurrent.futures
-import json
 import os
 import secrets
 import subprocess
@@ -198,6 +195,7 @@ class Context(tp.Context):
         self.sims = {"main": self.sim}
         self.proxies = []
         self.proxy_lock = threading.Lock()
+        self.closed_port = tp.closed_port()
 
     def teardown(self):
         for proxy in getattr(self, "proxies", []):
@@ -205,6 +203,10 @@ class Context(tp.Context):
         super().teardown()  # the simulator removes every key file it wrote as it exits
         if getattr(self, "arc", None):
             self.arc_leftovers = self.arc.cleanup()
+
+    def teardown_failures(self):
+        return ["could not remove %s, created by this run" % left
+                for left in getattr(self, "arc_leftovers", [])]
 
     def proxy(self):
         """A fresh proxy per test, so its log holds only that test's requests."""
@@ -725,70 +727,7 @@ def _(ctx):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--binary", default=os.path.join(tp.ROOT, "check_password_sync"))
-    p.add_argument("--wrapper", default="")
-    p.add_argument("-k", action="append", default=[], metavar="SUBSTRING")
-    p.add_argument("--list", action="store_true")
-    p.add_argument("--jobs", "-j", type=int, default=3)
-    p.add_argument("--slack", type=float, default=None)
-    p.add_argument("--keep", action="store_true")
-    p.add_argument("--show", action="store_true")
-    args = p.parse_args()
-    selected = [(n, f) for n, f in TESTS if not args.k or any(k in n for k in args.k)]
-    if args.list:
-        print("\n".join(n for n, _ in selected))
-        return 0
-    ctx = Context(args)
-    try:
-        ctx.setup()
-    except Exception as e:  # noqa: BLE001
-        print("FAIL setup: %s" % e)
-        print("integration-credentials: 0 passed, 1 failed")
-        ctx.teardown()
-        return 1
-    s = socket_closed_port()
-    ctx.closed_port = s
-    passed = failed = skipped = 0
-
-    def one(item):
-        name, fn = item
-        t0 = time.monotonic()
-        try:
-            fn(ctx)
-            return "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
-        except tp.TestSkipped as e:
-            return "skip %s: %s" % (name, e), None
-        except tp.TestFailure as e:
-            return "FAIL %s: %s" % (name, e), False
-        except Exception as e:  # noqa: BLE001
-            return "FAIL %s: %s: %s" % (name, type(e).__name__, e), False
-
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for line, ok in pool.map(one, selected):
-                print(line, flush=True)
-                if ok is None:
-                    skipped += 1
-                elif ok:
-                    passed += 1
-                else:
-                    failed += 1
-    finally:
-        ctx.teardown()
-    for left in getattr(ctx, "arc_leftovers", []):
-        print("FAIL teardown: could not remove %s, created by this run" % left)
-        failed += 1
-    print("integration-credentials: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    return 1 if failed else 0
-
-
-def socket_closed_port():
-    s = tp.socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return tp.run_suite("integration-credentials", TESTS, Context, __doc__.split("\n")[0])
 
 
 if __name__ == "__main__":

@@ -215,6 +215,15 @@ class Result:
         return out
 
 
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class Context:
     def __init__(self, args):
         self.args = args
@@ -249,11 +258,11 @@ class Context:
         self.hang_lib = os.path.join(self.dir, "hang_perform.so")
         subprocess.run(["cc", "-shared", "-fPIC", "-o", self.hang_lib, HANG_PERFORM_SRC],
                        check=True)
-        # A port on 127.0.0.1 that nothing listens on.
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        self.closed_port = s.getsockname()[1]
-        s.close()
+        self.closed_port = closed_port()
+
+    def teardown_failures(self):
+        """What teardown could not undo, each a failure of the run."""
+        return []
 
     def teardown(self):
         for sim in self.sims.values():
@@ -460,6 +469,30 @@ def scenario_test(name, scenario, state, *substrings, extra=(), absent=(), perf=
     TESTS.append((name, fn))
 
 
+def counted_test(name, scenario, state, *substrings, gap=None, only=None, **counts):
+    """A table-driven test: run `scenario`, assert the state, line-1 substrings and the
+    simulator's request counts; with gap, the
+    second $batch (or token request) came at least `gap` seconds after the first; with only,
+    the second $batch carried only that sub-request."""
+    def fn(ctx):
+        tenant = ctx.unique(scenario)
+        res = ctx.run(tenant)
+        expect(res, state, *substrings)
+        expect_counts(ctx, tenant, res, **counts)
+        log = ctx.sim.log_of(tenant)
+        kind = "token" if counts.get("token", 1) > 1 else "batch"
+        times = [e["time"] for e in log if e["kind"] == kind]
+        if gap is not None and times[1] - times[0] < gap:
+            fail("retried after %.3fs, expected at least %.1fs%s"
+                 % (times[1] - times[0], gap, res.describe()))
+        if only is not None:
+            batches = [e for e in log if e["kind"] == "batch"]
+            url = {"org": ORG_URL, "sync": SYNC_URL}[only]
+            if batches[1].get("urls") != [url]:
+                fail("the retry should carry only %s, got %r%s" % (only, batches[1], res.describe()))
+    TESTS.append((name, fn))
+
+
 W3D = "259200"
 OK_SUMMARY = "password hash sync enabled, last password sync 31m ago, last directory sync 12m ago"
 OK_PERF = {"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit=""),
@@ -638,12 +671,8 @@ def _(ctx):
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
 
-@test("aadsts-no-graph-request")
-def _(ctx):
-    tenant = ctx.unique("aadsts-7000222")
-    res = ctx.run(tenant)
-    expect(res, "UNKNOWN", "AADSTS7000222")
-    expect_counts(ctx, tenant, res, token=1, batch=0, requests=1)
+counted_test("aadsts-no-graph-request", "aadsts-7000222", "UNKNOWN", "AADSTS7000222",
+             token=1, batch=0, requests=1)
 
 
 @test("verbose-vvv-redacted")
@@ -704,29 +733,16 @@ def _(ctx):
         fail("retried before Retry-After 0.1%s" % res.describe())
 
 
-@test("token-503")
-def _(ctx):
-    """Always 503: three attempts in all, then CRITICAL."""
-    tenant = ctx.unique("token-503")
-    res = ctx.run(tenant)
-    expect(res, "CRITICAL", "answered HTTP 503")
-    expect_counts(ctx, tenant, res, token=3, batch=0)
+# Always 503: three attempts in all, then CRITICAL.
+counted_test("token-503", "token-503", "CRITICAL", "answered HTTP 503", token=3, batch=0)
 
 
-@test("token-redirect")
-def _(ctx):
-    tenant = ctx.unique("token-redirect")
-    res = ctx.run(tenant)
-    expect(res, "CRITICAL", "answered with a redirect (HTTP 302)")
-    expect_counts(ctx, tenant, res, token=1, batch=0, requests=1)
+counted_test("token-redirect", "token-redirect", "CRITICAL", "answered with a redirect (HTTP 302)",
+             token=1, batch=0, requests=1)
 
 
-@test("graph-redirect")
-def _(ctx):
-    tenant = ctx.unique("graph-redirect")
-    res = ctx.run(tenant)
-    expect(res, "CRITICAL", "answered with a redirect (HTTP 307)")
-    expect_counts(ctx, tenant, res, token=1, batch=1, requests=2)
+counted_test("graph-redirect", "graph-redirect", "CRITICAL", "answered with a redirect (HTTP 307)",
+             token=1, batch=1, requests=2)
 
 
 @test("graph-401")
@@ -1076,34 +1092,11 @@ def _(ctx):
 # retry policy: 429, 503 and 504 (whole or inside the batch) are retried within the deadline;
 # other 4xx never, other 5xx never
 
-def retry_test(name, scenario, state, *substrings, gap=None, only=None, **counts):
-    """Run `scenario`; assert the state and the simulator's request counts; with gap, the
-    second $batch (or token request) came at least `gap` seconds after the first; with only,
-    the second $batch carried only that sub-request."""
-    def fn(ctx):
-        tenant = ctx.unique(scenario)
-        res = ctx.run(tenant)
-        expect(res, state, *substrings)
-        expect_counts(ctx, tenant, res, **counts)
-        log = ctx.sim.log_of(tenant)
-        kind = "token" if counts.get("token", 1) > 1 else "batch"
-        times = [e["time"] for e in log if e["kind"] == kind]
-        if gap is not None and times[1] - times[0] < gap:
-            fail("retried after %.3fs, expected at least %.1fs%s"
-                 % (times[1] - times[0], gap, res.describe()))
-        if only is not None:
-            batches = [e for e in log if e["kind"] == "batch"]
-            url = {"org": ORG_URL, "sync": SYNC_URL}[only]
-            if batches[1].get("urls") != [url]:
-                fail("the retry should carry only %s, got %r%s" % (only, batches[1], res.describe()))
-    TESTS.append((name, fn))
-
-
-retry_test("retry-graph-424-throttled-batch", "graph-424-then-ok", "OK", OK_SUMMARY, gap=0.09,
+counted_test("retry-graph-424-throttled-batch", "graph-424-then-ok", "OK", OK_SUMMARY, gap=0.09,
            token=1, batch=2)
-retry_test("retry-graph-503-forever", "graph-503-forever", "CRITICAL", "answered HTTP 503",
+counted_test("retry-graph-503-forever", "graph-503-forever", "CRITICAL", "answered HTTP 503",
            "serviceNotAvailable", token=1, batch=3)
-retry_test("retry-batch-sub-503-forever", "batch-503-forever", "CRITICAL", "HTTP 503",
+counted_test("retry-batch-sub-503-forever", "batch-503-forever", "CRITICAL", "HTTP 503",
            "serviceNotAvailable", token=1, batch=3)
 
 
@@ -1117,29 +1110,31 @@ def _(ctx):
     expect_counts(ctx, tenant, res, token=1, batch=3)
 
 
-retry_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, gap=0.09,
+counted_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, gap=0.09,
            token=1, batch=2)
-retry_test("retry-graph-429-http-date", "graph-429-date-then-ok", "OK", OK_SUMMARY, gap=0.9,
+counted_test("retry-graph-429-http-date", "graph-429-date-then-ok", "OK", OK_SUMMARY, gap=0.9,
            token=1, batch=2)
-retry_test("retry-graph-429-capped-attempts", "graph-429-forever", "UNKNOWN", "429",
+counted_test("retry-graph-429-capped-attempts", "graph-429-forever", "UNKNOWN", "429",
            token=1, batch=3)
-retry_test("retry-graph-400-never", "graph-400", "UNKNOWN", "HTTP 400", token=1, batch=1)
-retry_test("retry-graph-401-never", "graph-401", "UNKNOWN", "InvalidAuthenticationToken",
+counted_test("retry-graph-400-never", "graph-400", "UNKNOWN", "HTTP 400", token=1, batch=1)
+counted_test("retry-graph-401-never", "graph-401", "UNKNOWN", "InvalidAuthenticationToken",
            token=1, batch=1)
-retry_test("retry-graph-500-never", "graph-500", "CRITICAL", "answered HTTP 500", token=1, batch=1)
-retry_test("retry-batch-503-sub", "batch-503-then-ok", "OK", OK_SUMMARY, gap=0.1, only="org",
+counted_test("retry-graph-500-never", "graph-500", "CRITICAL", "answered HTTP 500",
+             token=1, batch=1)
+counted_test("retry-batch-503-sub", "batch-503-then-ok", "OK", OK_SUMMARY, gap=0.1, only="org",
            token=1, batch=2)
-retry_test("retry-batch-504-sub", "batch-504-then-ok", "OK", OK_SUMMARY, gap=0.09, only="sync",
+counted_test("retry-batch-504-sub", "batch-504-then-ok", "OK", OK_SUMMARY, gap=0.09, only="sync",
            token=1, batch=2)
-retry_test("retry-batch-unreadable-retry-after", "batch-retry-after-huge", "OK", OK_SUMMARY,
+counted_test("retry-batch-unreadable-retry-after", "batch-retry-after-huge", "OK", OK_SUMMARY,
            only="org", token=1, batch=2)
-retry_test("retry-token-503", "token-503-then-ok", "OK", OK_SUMMARY, gap=0.1, token=2, batch=1)
-retry_test("retry-token-429", "token-429-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
-retry_test("retry-token-504", "token-504-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
-retry_test("retry-token-500-never", "token-500", "CRITICAL", "answered HTTP 500", token=1, batch=0)
-retry_test("retry-token-401-never", "aadsts-7000215", "UNKNOWN", "AADSTS7000215", token=1,
+counted_test("retry-token-503", "token-503-then-ok", "OK", OK_SUMMARY, gap=0.1, token=2, batch=1)
+counted_test("retry-token-429", "token-429-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+counted_test("retry-token-504", "token-504-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+counted_test("retry-token-500-never", "token-500", "CRITICAL", "answered HTTP 500",
+             token=1, batch=0)
+counted_test("retry-token-401-never", "aadsts-7000215", "UNKNOWN", "AADSTS7000215", token=1,
            batch=0)
-retry_test("retry-token-400-never", "aadsts-90002", "UNKNOWN", "AADSTS90002", token=1, batch=0)
+counted_test("retry-token-400-never", "aadsts-90002", "UNKNOWN", "AADSTS90002", token=1, batch=0)
 
 
 # hostile servers: every one ends in the right state within -t plus 1 s (the property)
@@ -1234,8 +1229,8 @@ watchdog_test("watchdog-libcurl-hangs-timeout-state", "1.5:UNKNOWN", "UNKNOWN")
 
 # --- runner ----------------------------------------------------------------------------------
 
-def main():
-    p = argparse.ArgumentParser(description="check_password_sync integration tests")
+def parse_arguments(description):
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--binary", default=os.path.join(ROOT, "check_password_sync"))
     p.add_argument("--wrapper", default="", help='command prefix, e.g. "valgrind -q --error-exitcode=1"')
     p.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
@@ -1246,59 +1241,63 @@ def main():
                    help="seconds allowed past -t (default 1, or 15 with --wrapper)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--show", action="store_true", help="print every run's command and output")
-    args = p.parse_args()
+    return p.parse_args()
 
-    selected = [(n, f) for n, f in TESTS if not args.k or any(k in n for k in args.k)]
+
+def run_one(ctx, name, fn):
+    """Runs one test; returns its result line and True (passed), False (failed) or None (skipped)."""
+    t0 = time.monotonic()
+    try:
+        fn(ctx)
+        return "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
+    except TestSkipped as e:
+        return "skip %s: %s" % (name, e), None
+    except TestFailure as e:
+        return "FAIL %s: %s" % (name, e), False
+    except Exception as e:  # noqa: BLE001
+        return "FAIL %s: %s: %s" % (name, type(e).__name__, e), False
+
+
+def run_suite(label, tests, context_class, description):
+    """The command line of a suite: select, set up, run in parallel, tear down, and end with
+    `LABEL: N passed, N failed, N skipped`; returns the exit status."""
+    args = parse_arguments(description)
+    selected = [(n, f) for n, f in tests if not args.k or any(k in n for k in args.k)]
     if args.list:
         for n, _ in selected:
             print(n)
         return 0
     if not os.access(args.binary, os.X_OK):
         print("FAIL setup: %s is not an executable (build it with make)" % args.binary)
-        print("integration: 0 passed, 1 failed")
+        print("%s: 0 passed, 1 failed" % label)
         return 1
 
-    ctx = Context(args)
+    ctx = context_class(args)
     try:
         ctx.setup()
     except Exception as e:  # noqa: BLE001
         print("FAIL setup: %s" % e)
-        print("integration: 0 passed, 1 failed")
+        print("%s: 0 passed, 1 failed" % label)
         ctx.teardown()
         return 1
 
-    passed = failed = skipped = 0
-    out_lock = threading.Lock()
-
-    def one(item):
-        name, fn = item
-        t0 = time.monotonic()
-        try:
-            fn(ctx)
-            line, ok = "ok   %s (%.2fs)" % (name, time.monotonic() - t0), True
-        except TestSkipped as e:
-            line, ok = "skip %s: %s" % (name, e), None
-        except TestFailure as e:
-            line, ok = "FAIL %s: %s" % (name, e), False
-        except Exception as e:  # noqa: BLE001
-            line, ok = "FAIL %s: %s: %s" % (name, type(e).__name__, e), False
-        with out_lock:
-            print(line, flush=True)
-        return ok
-
+    counts = {True: 0, False: 0, None: 0}
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for ok in pool.map(one, selected):
-                if ok is None:
-                    skipped += 1
-                elif ok:
-                    passed += 1
-                else:
-                    failed += 1
+            for line, ok in pool.map(lambda item: run_one(ctx, *item), selected):
+                print(line, flush=True)
+                counts[ok] += 1
     finally:
         ctx.teardown()
-    print("integration: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    return 1 if failed else 0
+    for problem in ctx.teardown_failures():
+        print("FAIL teardown: %s" % problem)
+        counts[False] += 1
+    print("%s: %d passed, %d failed, %d skipped" % (label, counts[True], counts[False], counts[None]))
+    return 1 if counts[False] else 0
+
+
+def main():
+    return run_suite("integration", TESTS, Context, "check_password_sync integration tests")
 
 
 if __name__ == "__main__":

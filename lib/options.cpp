@@ -458,6 +458,14 @@ Config parse_options(const std::vector<std::string> &args, const Environment &en
   return config;
 }
 
+std::vector<std::string_view> long_option_names() {
+  std::vector<std::string_view> names;
+  for (const OptionSpec &spec : option_table) {
+    names.push_back(spec.long_name);
+  }
+  return names;
+}
+
 std::string version_text() {
   return "check_password_sync " CHECK_PASSWORD_SYNC_VERSION "\n";
 }

@@ -61,6 +61,8 @@ Environment process_environment();
 Config parse_options(const std::vector<std::string> &args, const Environment &env);
 
 std::string help_text();
+// The long names of the option table, in its order (without "--"); tests hold the docs to it.
+std::vector<std::string_view> long_option_names();
 std::string version_text();
 
 } // namespace cps

@@ -39,13 +39,19 @@ deps:
 $(PLUGIN): build/check_password_sync.o $(LIB_OBJS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $^ $(LIBS)
 
-build/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp)
-	@mkdir -p $(dir $@)
-	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+# -MMD -MP write build/....d next to each object: the headers it included, so touching a header
+# rebuilds only the objects that include it (the .d files are read at the end of this file). An
+# object whose .d is missing (built before, or the .d deleted) is rebuilt: the .d files are
+# explicit targets without a recipe at the end of this file, so make treats a missing one as new.
+DEP_FLAGS = -MMD -MP
 
-build/san/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp)
+build/%.o: %.cpp build/%.d
 	@mkdir -p $(dir $@)
-	$(CXX) $(PROJECT_CXXFLAGS) $(CPPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+	$(CXX) $(PROJECT_CXXFLAGS) $(DEP_FLAGS) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+build/san/%.o: %.cpp build/san/%.d
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJECT_CXXFLAGS) $(DEP_FLAGS) $(CPPFLAGS) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 build/unit_tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -65,21 +71,27 @@ integration: $(PLUGIN)
 integration-credentials: $(PLUGIN)
 	@tests/tools/run_stage.sh integration-credentials python3 tests/integration/test_credentials.py --binary ./$(PLUGIN)
 
-# All tests; the last line is "N passed, N failed".
+# All tests; the last line is "N passed, N failed". The build runs in parallel under -j; the test
+# stages run one after the other (they measure time, and share two cores with the build of
+# whoever else is on the machine). Any failing stage fails check.
+CHECK_TARGETS = unit unit-san integration integration-credentials integration-san
 check: deps
 	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san build/san/$(PLUGIN)
 	@rm -rf build/results
-	@$(MAKE) --no-print-directory -k unit unit-san integration integration-credentials \
-	  integration-san; \
-	python3 tests/tools/summarize.py build/results
+	@status=0; \
+	for target in $(CHECK_TARGETS); do $(MAKE) --no-print-directory $$target || status=1; done; \
+	python3 tests/tools/summarize.py build/results || status=1; \
+	exit $$status
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh ./$(PLUGIN)
 
 # The benchmark against the simulator (slow, not part of check): writes bench/RESULTS.md.
-bench: deps $(PLUGIN)
+# deps first, then the build (a sub-make): under -j the build must not race the package install.
+bench: deps
 	@tests/tools/deps.sh time
+	@$(MAKE) --no-print-directory $(PLUGIN)
 	python3 bench/bench.py --binary ./$(PLUGIN)
 
 e2e: $(PLUGIN)
@@ -136,9 +148,9 @@ deps-fuzz:
 deps-valgrind:
 	@tests/tools/deps.sh $(DEB_PACKAGES_VALGRIND)
 
-build/fuzz/%.o: %.cpp $(wildcard lib/*.hpp tests/*.hpp) tests/fuzz/fuzz_support.hpp tests/fuzz/ubsan.ignorelist
+build/fuzz/%.o: %.cpp build/fuzz/%.d tests/fuzz/ubsan.ignorelist
 	@mkdir -p $(dir $@)
-	$(FUZZ_CXX) $(PROJECT_CXXFLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CXX) $(PROJECT_CXXFLAGS) $(DEP_FLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
 
 build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CXX) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
@@ -167,3 +179,9 @@ integration-san: build/san/$(PLUGIN)
 valgrind: deps-valgrind $(PLUGIN)
 	@tests/tools/run_stage.sh integration-valgrind python3 tests/integration/test_plugin.py \
 	  --binary ./$(PLUGIN) --wrapper "$(VALGRIND)"
+
+# The header dependencies recorded by -MMD (only those that exist: none before the first build).
+ALL_OBJS = build/check_password_sync.o build/san/check_password_sync.o $(LIB_OBJS) $(TEST_OBJS) \
+           $(SAN_OBJS) $(FUZZ_LIB_OBJS) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.o)
+$(ALL_OBJS:.o=.d):
+-include $(wildcard $(ALL_OBJS:.o=.d))

@@ -29,7 +29,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
+.PHONY: all deps check tools unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -65,22 +65,29 @@ unit: build/unit_tests
 unit-san: build/unit_tests_san
 	@tests/tools/run_stage.sh unit-asan-ubsan build/unit_tests_san
 
+# The test tooling's own tests (stage counting and the closing line).
+tools:
+	@tests/tools/run_stage.sh tools python3 tests/tools/test_tools.py
+
 integration: $(PLUGIN)
 	@tests/tools/run_stage.sh integration python3 tests/integration/test_plugin.py --binary ./$(PLUGIN)
 
 integration-credentials: $(PLUGIN)
 	@tests/tools/run_stage.sh integration-credentials python3 tests/integration/test_credentials.py --binary ./$(PLUGIN)
 
-# All tests; the last line is "N passed, N failed". The build runs in parallel under -j; the test
-# stages run one after the other (they measure time, and share two cores with the build of
-# whoever else is on the machine). Any failing stage fails check.
-CHECK_TARGETS = unit unit-san integration integration-credentials integration-san
+# All tests; the last line is "N passed, N failed, N skipped". The build runs in parallel under
+# -j; the test stages run one after the other (they measure time, and share two cores with the
+# build of whoever else is on the machine). Any failing stage fails check, and so does a stage of
+# CHECK_STAGES that did not run, ran no test or skipped all of its tests.
+CHECK_TARGETS = tools unit unit-san integration integration-credentials integration-san
+CHECK_STAGES  = tools unit unit-asan-ubsan integration integration-credentials integration-asan-ubsan \
+                integration-credentials-asan-ubsan
 check: deps
 	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san build/san/$(PLUGIN)
 	@rm -rf build/results
 	@status=0; \
 	for target in $(CHECK_TARGETS); do $(MAKE) --no-print-directory $$target || status=1; done; \
-	python3 tests/tools/summarize.py build/results || status=1; \
+	python3 tests/tools/summarize.py --expect "$(CHECK_STAGES)" build/results || status=1; \
 	exit $$status
 
 demo: deps
@@ -136,11 +143,17 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 
-# Extra stages that .ci/run runs after `make check` (each records its counts in build/results).
+# Extra targets that .ci/run runs after `make check` (each records its counts in build/results),
+# and the names of the stages they record, which .ci/run expects to find there.
 CI_STAGES = e2e deb valgrind fuzz-ci
+CI_STAGE_NAMES = e2e deb integration-valgrind fuzz
+
+# The stages .ci/run expects in build/results.
+stage-names:
+	@echo $(CHECK_STAGES) $(CI_STAGE_NAMES)
 
 .PRECIOUS: build/fuzz/%.o
-.PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci integration-san valgrind
+.PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci integration-san valgrind stage-names
 
 deps-fuzz:
 	@tests/tools/deps.sh $(DEB_PACKAGES_FUZZ)

@@ -1,22 +1,28 @@
-"""Reads a test stage's log and prints 'PASSED FAILED' for it.
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reads a test stage's log and prints its counts: a first line 'PASSED FAILED SKIPPED', then the
+stage's skipped tests, one 'NAME: REASON' a line.
 
-Understands doctest's summary and the 'N passed, N failed' line of our own runners. A stage that
-exited non-zero without counting a failure (a crash, a sanitizer abort) counts one failure.
+Understands doctest's summary and the 'N passed, N failed[, N skipped]' line of our own runners,
+whose skipped tests are the log's 'skip NAME: REASON' lines. A stage that exited non-zero without
+counting a failure (a crash, a sanitizer abort) counts one failure.
 """
 import re
 import sys
 
 log_path, status = sys.argv[1], int(sys.argv[2])
 text = open(log_path, encoding="utf-8", errors="replace").read()
-passed = failed = None
-doctest = re.findall(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed", text)
-plain = re.findall(r"(\d+) passed, (\d+) failed", text)
+doctest = re.findall(
+    r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed\s*\|\s*(\d+) skipped", text)
+plain = re.findall(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", text)
 if doctest:
-    passed, failed = int(doctest[-1][1]), int(doctest[-1][2])
+    passed, failed, skipped = (int(x) for x in doctest[-1][1:])
 elif plain:
-    passed, failed = int(plain[-1][0]), int(plain[-1][1])
+    passed, failed, skipped = int(plain[-1][0]), int(plain[-1][1]), int(plain[-1][2] or 0)
 else:
-    passed, failed = 0, 0
+    passed = failed = skipped = 0
 if status != 0 and failed == 0:
     failed = 1
-print(passed, failed)
+print(passed, failed, skipped)
+for line in text.splitlines():
+    if line.startswith("skip "):
+        print(line[len("skip "):].strip())

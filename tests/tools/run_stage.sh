@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs one test stage, shows its output, and records "passed failed" in build/results/NAME.
+# Runs one test stage, shows its output, and records "passed failed skipped" and the skipped
+# tests in build/results/NAME.count (see count.py).
 # Usage: run_stage.sh NAME COMMAND [ARGS...]
 name=$1
 shift
@@ -10,5 +11,6 @@ echo "== $name: $*"
 status=$?
 cat "$log"
 python3 tests/tools/count.py "$log" "$status" >"build/results/$name.count"
-echo "== $name: $(cat "build/results/$name.count") (exit $status)"
+set -- $(head -n 1 "build/results/$name.count")
+echo "== $name: $1 passed, $2 failed, $3 skipped (exit $status)"
 exit "$status"

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tests of the test tooling itself: count.py reads a stage's log, summarize.py turns the stages'
+counts into the closing line and fails on a missing, empty or all-skipped stage.
+Prints `tools: N passed, N failed, N skipped`."""
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+TOOLS = pathlib.Path(__file__).resolve().parent
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def run(script, *args):
+    done = subprocess.run([sys.executable, str(TOOLS / script), *args], capture_output=True,
+                          text=True, timeout=30)
+    return done.returncode, done.stdout
+
+
+def count(log_text, status):
+    with tempfile.TemporaryDirectory() as folder:
+        log = pathlib.Path(folder) / "stage.log"
+        log.write_text(log_text)
+        return run("count.py", str(log), str(status))
+
+
+def summarize(counts, expect):
+    with tempfile.TemporaryDirectory() as folder:
+        for stage, text in counts.items():
+            (pathlib.Path(folder) / (stage + ".count")).write_text(text)
+        return run("summarize.py", "--expect", expect, folder)
+
+
+@test
+def count_reads_our_runners_with_skips():
+    rc, out = count("ok   a (0.1s)\nskip b: needs root\nx: 7 passed, 1 failed, 2 skipped\n", 1)
+    assert out.splitlines() == ["7 1 2", "b: needs root"], out
+
+
+@test
+def count_reads_doctest():
+    rc, out = count("[doctest] test cases: 12 | 11 passed | 1 failed | 3 skipped\n", 1)
+    assert out.splitlines() == ["11 1 3"], out
+
+
+@test
+def count_turns_a_crash_into_a_failure():
+    rc, out = count("AddressSanitizer: heap-use-after-free\n", 86)
+    assert out.splitlines() == ["0 1 0"], out
+
+
+@test
+def summarize_adds_up_and_lists_skipped_tests():
+    rc, out = summarize({"unit": "5 0 0\n", "integration": "3 0 1\nproxy-squid: no squid\n"},
+                        "unit integration")
+    assert rc == 0, out
+    assert "skipped proxy-squid: no squid" in out, out
+    assert out.splitlines()[-1] == "8 passed, 0 failed, 1 skipped", out
+
+
+@test
+def summarize_fails_on_a_missing_stage():
+    rc, out = summarize({"unit": "5 0 0\n"}, "unit integration")
+    assert rc == 1 and "stage integration did not run" in out, out
+    assert out.splitlines()[-1] == "5 passed, 1 failed, 0 skipped", out
+
+
+@test
+def summarize_fails_on_a_stage_without_tests():
+    rc, out = summarize({"unit": "5 0 0\n", "e2e": "0 0 0\n"}, "unit e2e")
+    assert rc == 1 and "stage e2e ran no test" in out, out
+
+
+@test
+def summarize_fails_on_an_all_skipped_stage():
+    rc, out = summarize({"unit": "5 0 0\n", "deb": "0 0 4\na: x\nb: x\nc: x\nd: x\n"}, "unit deb")
+    assert rc == 1 and "stage deb skipped all of its 4 tests" in out, out
+    assert out.splitlines()[-1] == "5 passed, 1 failed, 4 skipped", out
+
+
+@test
+def summarize_fails_on_a_failed_test():
+    rc, out = summarize({"unit": "5 2 0\n"}, "unit")
+    assert rc == 1 and out.splitlines()[-1] == "5 passed, 2 failed, 0 skipped", out
+
+
+def main():
+    passed = failed = 0
+    for fn in TESTS:
+        try:
+            fn()
+            print("ok   %s" % fn.__name__)
+            passed += 1
+        except AssertionError as e:
+            print("FAIL %s: %s" % (fn.__name__, e))
+            failed += 1
+    print("tools: %d passed, %d failed, 0 skipped" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    os.chdir(TOOLS)
+    sys.exit(main())

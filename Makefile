@@ -4,7 +4,7 @@ CXX      ?= g++
 CXXFLAGS ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
-PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -I.
+PROJECT_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Werror=return-type -Werror=switch -I.
 LIBS     = -lcurl -lcrypto
 # A check is one short process: libstdc++ linked in (only the parts used, relocated at link time)
 # and no needless libraries (libm) keep its start-up time and memory at those of one curl request

@@ -32,7 +32,7 @@ void describe_setup(const Config &config, const Credential &credential, Trace &t
   trace.note(1, "tenant " + config.tenant + ", client ID " + config.client_id +
                     (config.cloud.empty() ? "" : ", cloud " + config.cloud));
   trace.note(1, "credential: " + credential.description());
-  if (!config.managed_identity) {
+  if (credential_kind(credential.kind()).uses_token_endpoint) {
     trace.note(1, "token endpoint " + token_url(config.authority_host, config.tenant));
   }
   trace.note(1, "Graph endpoint " + config.graph_endpoint + "/beta/$batch");

@@ -3,6 +3,7 @@
 
 #include "assertion.hpp"
 #include "certificate.hpp"
+#include "credential_kinds.hpp"
 #include "errors.hpp"
 #include "managed_identity.hpp"
 #include "secret.hpp"
@@ -34,6 +35,7 @@ class SecretCredential : public Credential {
 public:
   SecretCredential(Secret secret, std::string source)
       : secret_(std::move(secret)), source_(std::move(source)) {}
+  CredentialKind kind() const override { return CredentialKind::ClientSecret; }
   std::string description() const override { return "client secret from " + source_; }
   std::string identity() const override { return client_secret_identity(secret_); }
   AccessToken acquire(TokenContext &context) const override {
@@ -53,6 +55,7 @@ public:
   CertificateCredential(ClientCertificate certificate, std::string source,
                         AssertionAlgorithm algorithm)
       : certificate_(std::move(certificate)), source_(std::move(source)), algorithm_(algorithm) {}
+  CredentialKind kind() const override { return CredentialKind::Certificate; }
   std::string description() const override {
     return "certificate from " + source_ + " (" + certificate_.subject() + ", SHA-1 thumbprint " +
            certificate_.sha1_thumbprint_hex() + ", valid until " +
@@ -83,6 +86,7 @@ class FederatedCredential : public Credential {
 public:
   FederatedCredential(std::string path, std::string source, std::string client_id)
       : path_(std::move(path)), source_(std::move(source)), client_id_(std::move(client_id)) {}
+  CredentialKind kind() const override { return CredentialKind::Federated; }
   std::string description() const override {
     return "federated token (workload identity) from " + source_;
   }
@@ -107,6 +111,7 @@ class ManagedIdentityCredential : public Credential {
 public:
   ManagedIdentityCredential(ManagedIdentityEndpoint endpoint, std::string client_id)
       : endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {}
+  CredentialKind kind() const override { return CredentialKind::ManagedIdentity; }
   std::string description() const override {
     return std::string("managed identity (") +
            (client_id_.empty() ? "system-assigned" : "user-assigned, client ID " + client_id_) +
@@ -145,99 +150,89 @@ Secret certificate_password(const Config &config, const Environment &env) {
   return Secret(nonempty_env(env, "AZURE_CLIENT_CERTIFICATE_PASSWORD"));
 }
 
-std::unique_ptr<Credential> certificate_credential(const Config &config, const Environment &env,
-                                                   const std::string &path,
-                                                   const std::string &source) {
-  Secret password = certificate_password(config, env);
-  return std::make_unique<CertificateCredential>(ClientCertificate::load(path, password), source,
-                                                 config.assertion_algorithm);
+// Where a credential's value came from: an option (variable empty) or an environment variable.
+struct Origin {
+  std::string value;
+  std::string variable;
+  // For -v: the file, with the variable that named it. A secret's value is never shown.
+  std::string shown() const { return variable.empty() ? value : value + " (" + variable + ")"; }
+};
+
+// The loader of each kind. A switch without default: a kind added to the enum but not here
+// does not compile (-Werror=switch).
+std::unique_ptr<Credential> load(CredentialKind kind, const Config &config,
+                                 const Environment &env, const Origin &origin) {
+  switch (kind) {
+  case CredentialKind::ClientSecret:
+    return std::make_unique<SecretCredential>(
+        load_client_secret(config, env), origin.variable.empty() ? origin.value : origin.variable);
+  case CredentialKind::Certificate: {
+    Secret password = certificate_password(config, env);
+    return std::make_unique<CertificateCredential>(ClientCertificate::load(origin.value, password),
+                                                   origin.shown(), config.assertion_algorithm);
+  }
+  case CredentialKind::ManagedIdentity:
+    return std::make_unique<ManagedIdentityCredential>(
+        find_managed_identity_endpoint(env, real_file_exists()), origin.value);
+  case CredentialKind::Federated:
+    return std::make_unique<FederatedCredential>(origin.value, origin.shown(), config.client_id);
+  }
+  throw ConfigError("unknown credential kind");
 }
 
-// The credential options that were given, by their option names.
-std::vector<std::string> given_options(const Config &config) {
-  std::vector<std::string> given;
-  if (!config.client_secret_file.empty()) {
-    given.push_back("--client-secret-file");
-  }
-  if (!config.certificate_file.empty()) {
-    given.push_back("--certificate");
-  }
-  if (config.managed_identity) {
-    given.push_back("--managed-identity");
-  }
-  if (!config.federated_token_file.empty()) {
-    given.push_back("--federated-token-file");
+// The credential options that were given, in table order.
+std::vector<const CredentialKindSpec *> given_options(const Config &config) {
+  std::vector<const CredentialKindSpec *> given;
+  for (const CredentialKindSpec &kind : credential_kinds()) {
+    if (kind.option_value(config)) {
+      given.push_back(&kind);
+    }
   }
   return given;
 }
 
-[[noreturn]] void throw_conflict(const std::vector<std::string> &given) {
+[[noreturn]] void throw_conflict(const std::vector<const CredentialKindSpec *> &given) {
   std::string names;
   for (std::size_t i = 0; i < given.size(); ++i) {
-    names += (i == 0 ? "" : i + 1 == given.size() ? " and " : ", ") + given[i];
+    names += (i == 0 ? "" : i + 1 == given.size() ? " and " : ", ") + std::string("--") +
+             std::string(given[i]->option);
   }
   throw UsageError("more than one credential given: " + names + "; use only one");
 }
 
-std::unique_ptr<Credential> from_option(const Config &config, const Environment &env) {
-  if (!config.client_secret_file.empty()) {
-    return std::make_unique<SecretCredential>(load_client_secret(config, env),
-                                              config.client_secret_file);
+// The first kind whose variable is set and not empty; -v names the others that are set too.
+const CredentialKindSpec *from_environment(const Environment &env, Trace &trace) {
+  const CredentialKindSpec *chosen = nullptr;
+  for (const CredentialKindSpec &kind : credential_kinds()) {
+    if (kind.environment.empty() || nonempty_env(env, kind.environment).empty()) {
+      continue;
+    }
+    if (chosen == nullptr) {
+      chosen = &kind;
+    } else {
+      trace.note(1, std::string(kind.environment) + " is set too, but " +
+                        std::string(chosen->environment) + " comes first");
+    }
   }
-  if (!config.certificate_file.empty()) {
-    return certificate_credential(config, env, config.certificate_file, config.certificate_file);
-  }
-  if (!config.federated_token_file.empty()) {
-    return std::make_unique<FederatedCredential>(config.federated_token_file,
-                                                 config.federated_token_file, config.client_id);
-  }
-  return std::make_unique<ManagedIdentityCredential>(
-      find_managed_identity_endpoint(env, real_file_exists()), *config.managed_identity);
-}
-
-std::unique_ptr<Credential> from_environment(const Config &config, const Environment &env,
-                                             const std::string &variable) {
-  std::string value = nonempty_env(env, variable);
-  if (variable == "AZURE_CLIENT_SECRET") {
-    return std::make_unique<SecretCredential>(load_client_secret(config, env), variable);
-  }
-  if (variable == "AZURE_CLIENT_CERTIFICATE_PATH") {
-    return certificate_credential(config, env, value, value + " (" + variable + ")");
-  }
-  return std::make_unique<FederatedCredential>(value, value + " (" + variable + ")",
-                                               config.client_id);
+  return chosen;
 }
 
 } // namespace
 
 std::unique_ptr<Credential> choose_credential(const Config &config, const Environment &env,
                                               Trace &trace) {
-  std::vector<std::string> given = given_options(config);
+  std::vector<const CredentialKindSpec *> given = given_options(config);
   if (given.size() > 1) {
     throw_conflict(given);
   }
   if (given.size() == 1) {
-    return from_option(config, env);
+    return load(given.front()->kind, config, env, {*given.front()->option_value(config), ""});
   }
-  static constexpr std::string_view order[] = {
-      "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE"};
-  std::string chosen;
-  for (std::string_view variable : order) {
-    if (nonempty_env(env, variable).empty()) {
-      continue;
-    }
-    if (chosen.empty()) {
-      chosen = variable;
-    } else {
-      trace.note(1, std::string(variable) + " is set too, but " + chosen + " comes first");
-    }
+  if (const CredentialKindSpec *kind = from_environment(env, trace)) {
+    std::string variable(kind->environment);
+    return load(kind->kind, config, env, {nonempty_env(env, variable), variable});
   }
-  if (!chosen.empty()) {
-    return from_environment(config, env, chosen);
-  }
-  throw ConfigError("no credential: use --client-secret-file FILE or AZURE_CLIENT_SECRET, "
-                    "--certificate FILE or AZURE_CLIENT_CERTIFICATE_PATH, --federated-token-file "
-                    "FILE or AZURE_FEDERATED_TOKEN_FILE, or --managed-identity[=CLIENT_ID]");
+  throw ConfigError("no credential: use " + every_credential_way());
 }
 
 } // namespace cps

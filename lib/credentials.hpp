@@ -1,15 +1,14 @@
 // Choosing the credential that proves the app's identity, and getting a token with it.
 //
-// Precedence (documented in README and the man page):
-//   1. An option: --client-secret-file, --certificate, --managed-identity or
-//      --federated-token-file (from the command line or --extra-opts). Two of them: UsageError.
-//   2. Else the environment, in the Azure SDKs' order: AZURE_CLIENT_SECRET, then
-//      AZURE_CLIENT_CERTIFICATE_PATH, then AZURE_FEDERATED_TOKEN_FILE.
+// Precedence (the order of credential_kinds(); documented in README and the man page):
+//   1. An option (from the command line or --extra-opts). Two of them: UsageError.
+//   2. Else the environment, in the Azure SDKs' order: the first kind whose variable is set.
 //   3. Else ConfigError naming every way to supply one.
 // A managed identity is used only when asked for: probing IMDS elsewhere costs the timeout.
 #pragma once
 
 #include "auth.hpp"
+#include "credential_kinds.hpp"
 #include "deadline.hpp"
 #include "http.hpp"
 #include "options.hpp"
@@ -34,6 +33,7 @@ struct TokenContext {
 class Credential {
 public:
   virtual ~Credential() = default;
+  virtual CredentialKind kind() const = 0;
   // For -v: "client secret from FILE", "certificate FILE (SHA-1 ...)", ...
   virtual std::string description() const = 0;
   // Names this credential without revealing it, e.g. for keying a token cache: secret: a hash of

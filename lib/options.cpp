@@ -2,6 +2,7 @@
 #include "options.hpp"
 
 #include "cloud.hpp"
+#include "credential_kinds.hpp"
 #include "errors.hpp"
 #include "extra_opts.hpp"
 #include "version.hpp"
@@ -9,6 +10,7 @@
 #include <array>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace cps {
 namespace {
@@ -85,8 +87,10 @@ bool is_identifier_char(char c) {
          c == '.' || c == '_';
 }
 
+} // namespace
+
 // Tenant and client IDs end up in URLs and forms: allow GUIDs and domain names only.
-std::string identifier(std::string_view value, std::string_view what) {
+std::string checked_identifier(std::string_view value, std::string_view what) {
   bool valid = !value.empty() && value.size() <= 253 && value.front() != '.' &&
                value.find("..") == std::string_view::npos;
   for (char c : value) {
@@ -98,6 +102,8 @@ std::string identifier(std::string_view value, std::string_view what) {
   }
   return std::string(value);
 }
+
+namespace {
 
 // --- credential, cloud and proxy options ----------------------------------------------------
 
@@ -137,25 +143,19 @@ std::string proxy_url(std::string_view value) {
   return std::string(value);
 }
 
-const OptionSpec option_table[] = {
+// Options before the credential kinds in --help; the kinds come from credential_kinds().
+const OptionSpec options_before_credentials[] = {
     {'T', "tenant", "ID|DOMAIN",
      "Tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com.\n"
      "Default: environment AZURE_TENANT_ID.",
-     [](Config &c, std::string_view v) { c.tenant = identifier(v, "tenant"); }},
+     [](Config &c, std::string_view v) { c.tenant = checked_identifier(v, "tenant"); }},
     {'C', "client-id", "ID",
      "Application (client) ID of the Entra app registration.\n"
      "Default: environment AZURE_CLIENT_ID.",
-     [](Config &c, std::string_view v) { c.client_id = identifier(v, "client ID"); }},
-    {'\0', "client-secret-file", "FILE",
-     "Read the client secret from FILE (a regular file; a trailing newline\n"
-     "is ignored). Default: environment AZURE_CLIENT_SECRET. No option takes\n"
-     "the secret itself: command lines are visible to every local user.",
-     [](Config &c, std::string_view v) { c.client_secret_file = std::string(v); }},
-    {'\0', "certificate", "FILE",
-     "Authenticate with a certificate: FILE is PEM (certificate and private\n"
-     "key) or PKCS#12 (.pfx/.p12). Default: environment\n"
-     "AZURE_CLIENT_CERTIFICATE_PATH.",
-     [](Config &c, std::string_view v) { c.certificate_file = std::string(v); }},
+     [](Config &c, std::string_view v) { c.client_id = checked_identifier(v, "client ID"); }},
+};
+
+const OptionSpec options_after_credentials[] = {
     {'\0', "certificate-password-file", "FILE",
      "Password of the PKCS#12 file or encrypted PEM key, read from FILE.\n"
      "Default: environment AZURE_CLIENT_CERTIFICATE_PASSWORD.",
@@ -165,19 +165,6 @@ const OptionSpec option_table[] = {
      "x5t#S256 thumbprint, or RS256 with an x5t (SHA-1) thumbprint for older\n"
      "setups. Default: PS256.",
      [](Config &c, std::string_view v) { c.assertion_algorithm = parse_assertion_algorithm(v); }},
-    {'\0', "managed-identity", "CLIENT_ID",
-     "Use the Azure managed identity of this machine (Azure VM: IMDS; Azure\n"
-     "Arc: IDENTITY_ENDPOINT and IMDS_ENDPOINT): the system-assigned one, or\n"
-     "the user-assigned one with that client ID.",
-     [](Config &c, std::string_view v) {
-       c.managed_identity = v.empty() ? std::string() : identifier(v, "managed identity client ID");
-     },
-     true},
-    {'\0', "federated-token-file", "FILE",
-     "Workload identity federation: FILE holds a token from a trusted issuer\n"
-     "(Kubernetes, CI), sent as the client assertion. Default: environment\n"
-     "AZURE_FEDERATED_TOKEN_FILE.",
-     [](Config &c, std::string_view v) { c.federated_token_file = std::string(v); }},
     {'w', "warning", "RANGE", "Warning range for the password-sync age. Default: 3d.",
      [](Config &c, std::string_view v) { c.password_sync.warning = parse_range(v); }},
     {'c', "critical", "RANGE", "Critical range for the password-sync age. Default: none.",
@@ -259,8 +246,22 @@ const OptionSpec option_table[] = {
      [](Config &c, std::string_view) { c.action = Action::Version; }},
 };
 
+const std::vector<OptionSpec> &option_table() {
+  static const std::vector<OptionSpec> table = [] {
+    std::vector<OptionSpec> all(std::begin(options_before_credentials),
+                                std::end(options_before_credentials));
+    for (const CredentialKindSpec &kind : credential_kinds()) {
+      all.push_back({'\0', kind.option, kind.argument, kind.help, kind.set, kind.optional_value});
+    }
+    all.insert(all.end(), std::begin(options_after_credentials),
+               std::end(options_after_credentials));
+    return all;
+  }();
+  return table;
+}
+
 const OptionSpec *find_long(std::string_view name) {
-  for (const OptionSpec &spec : option_table) {
+  for (const OptionSpec &spec : option_table()) {
     if (spec.long_name == name) {
       return &spec;
     }
@@ -269,7 +270,7 @@ const OptionSpec *find_long(std::string_view name) {
 }
 
 const OptionSpec *find_short(char name) {
-  for (const OptionSpec &spec : option_table) {
+  for (const OptionSpec &spec : option_table()) {
     if (spec.short_name != '\0' && spec.short_name == name) {
       return &spec;
     }
@@ -307,18 +308,13 @@ struct Layer {
   bool credential_replaced = false;
 };
 
-bool chooses_credential(std::string_view long_name) {
-  return long_name == "client-secret-file" || long_name == "certificate" ||
-         long_name == "managed-identity" || long_name == "federated-token-file";
-}
-
 // A credential chosen on the command line replaces the one an --extra-opts file chose.
 void apply(Config &config, const OptionSpec &spec, std::string_view value, Layer &layer) {
-  if (layer.command_line && !layer.credential_replaced && chooses_credential(spec.long_name)) {
-    config.client_secret_file.clear();
-    config.certificate_file.clear();
-    config.managed_identity.reset();
-    config.federated_token_file.clear();
+  if (layer.command_line && !layer.credential_replaced &&
+      credential_kind_for_option(spec.long_name) != nullptr) {
+    for (const CredentialKindSpec &kind : credential_kinds()) {
+      kind.clear(config);
+    }
     layer.credential_replaced = true;
   }
   spec.apply(config, value);
@@ -417,16 +413,26 @@ void apply_cloud(Config &config) {
   }
 }
 
+// Every kind given needs -C, unless it is a kind whose identity is the app (managed identity).
+bool needs_client_id(const Config &config) {
+  for (const CredentialKindSpec &kind : credential_kinds()) {
+    if (kind.option_value(config) && !kind.needs_client_id) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void validate(Config &config) {
   if (config.tenant.empty()) {
     throw UsageError("no tenant: use -T/--tenant or set AZURE_TENANT_ID");
   }
-  if (config.client_id.empty() && !config.managed_identity) {
+  if (config.client_id.empty() && needs_client_id(config)) {
     throw UsageError("no client ID: use -C/--client-id or set AZURE_CLIENT_ID");
   }
-  config.tenant = identifier(config.tenant, "tenant");
+  config.tenant = checked_identifier(config.tenant, "tenant");
   if (!config.client_id.empty()) {
-    config.client_id = identifier(config.client_id, "client ID");
+    config.client_id = checked_identifier(config.client_id, "client ID");
   }
   apply_cloud(config);
   config.authority_host = https_url(config.authority_host, "the authority host");
@@ -475,7 +481,7 @@ std::string help_text() {
   text += "Checks that a Microsoft 365 tenant's directory sync and password hash sync\n"
           "are enabled and recent, using Microsoft Graph.\n\n"
           "Usage: check_password_sync -T TENANT -C CLIENT_ID [options]\n\nOptions:\n";
-  for (const OptionSpec &spec : option_table) {
+  for (const OptionSpec &spec : option_table()) {
     text += spec.short_name ? std::string(" -") + spec.short_name + ", " : std::string("     ");
     text += "--" + std::string(spec.long_name);
     if (spec.optional_value) {
@@ -494,11 +500,9 @@ std::string help_text() {
   text += "\nRANGE is a Monitoring Plugins range (10, 10:, ~:10, 10:20, @10:20; endpoints\n"
           "inclusive) whose numbers are seconds or durations: 90, 45m, 36h, 3d, 1w, 3d12h.\n"
           "An age outside the warning range is WARNING, outside the critical range\n"
-          "CRITICAL; -w 3d warns when the last sync is more than three days old.\n\n"
-          "Credentials: one of --client-secret-file, --certificate, --managed-identity,\n"
-          "--federated-token-file; without one, AZURE_CLIENT_SECRET, then\n"
-          "AZURE_CLIENT_CERTIFICATE_PATH, then AZURE_FEDERATED_TOKEN_FILE.\n\n"
-          "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and\n"
+          "CRITICAL; -w 3d warns when the last sync is more than three days old.\n\n";
+  text += credential_help_paragraph();
+  text += "\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and\n"
           "--version). See check_password_sync(1).\n";
   return text;
 }

@@ -60,6 +60,10 @@ Environment process_environment();
 // Parses argv (without the program name). Throws UsageError.
 Config parse_options(const std::vector<std::string> &args, const Environment &env);
 
+// value when it is a GUID or a domain name (tenant and client IDs end up in URLs and forms);
+// otherwise UsageError "invalid <what> '<value>': use a GUID or a domain name".
+std::string checked_identifier(std::string_view value, std::string_view what);
+
 std::string help_text();
 // The long names of the option table, in its order (without "--"); tests hold the docs to it.
 std::vector<std::string_view> long_option_names();

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # check_password_sync: build, test, demo and install.
 
 CXX      ?= g++

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // check_password_sync: a Nagios/Icinga plugin for Entra directory sync and password hash sync.
 #include "lib/check.hpp"
 #include "lib/errors.hpp"

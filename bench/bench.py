@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmark of check_password_sync against the simulator, with one curl request as the floor.
 
     python3 bench/bench.py --binary ./check_password_sync [--runs 30] [--checks 1000]

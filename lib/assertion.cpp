@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Building and signing the JWT client assertion with OpenSSL's EVP API.
 #include "assertion.hpp"
 

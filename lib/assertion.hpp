@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The signed JWT client assertion that proves possession of the certificate's private key.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The signature algorithm of the client assertion (--assertion-alg).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The OAuth 2.0 client-credentials token request to Microsoft Entra ID.
 #include "auth.hpp"
 

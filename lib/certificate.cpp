@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Loading the client certificate and its private key with OpenSSL.
 #include "certificate.hpp"
 

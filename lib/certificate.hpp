@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The client certificate and its private key, from a PEM file or a PKCS#12 (.pfx/.p12) file.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One check end to end: credential, token, one Graph $batch, verdict.
 #include "check.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Token hosts and Graph endpoints of Microsoft's national clouds.
 #include "cloud.hpp"
 

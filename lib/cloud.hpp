@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Microsoft's clouds (--cloud): each has its own token host and Graph endpoint.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The four credential kinds and the one precedence that picks among them.
 #include "credentials.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Choosing the credential that proves the app's identity, and getting a token with it.
 //
 // Precedence (the order of credential_kinds(); documented in README and the man page):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One deadline for the whole check; every request gets what is left of it.
 #pragma once
 

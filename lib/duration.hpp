@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Durations on the command line ("90", "45m", "3d12h") and ages in output ("4d2h").
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Typed errors of a check; result_for_current_exception maps them to a state in one place.
 #pragma once
 

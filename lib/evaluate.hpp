@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The verdict: Graph's sync status, the thresholds and the current time into a CheckResult.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --extra-opts: reading options from an ini file section.
 #include "extra_opts.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --extra-opts [section][@file]: options from an ini file, the Monitoring Plugins convention.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Whole reads and writes on file descriptors.
 #include "fd.hpp"
 

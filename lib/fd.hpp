@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A move-only owner of a POSIX file descriptor, and whole reads and writes that survive EINTR.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Process set-up that keeps secrets out of core dumps, and the single write of the output.
 #include "hardening.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HTTPS requests over libcurl within one deadline.
 #include "http.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // HTTPS requests over libcurl: RAII handles, one deadline, verified TLS, no redirects, capped
 // bodies.
 #pragma once

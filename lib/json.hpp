@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Parsing server JSON safely: iterative parser (no recursion on server input), typed member access.
 #pragma once
 

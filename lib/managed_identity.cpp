@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Managed identity tokens from IMDS (Azure VM) and HIMDS (Azure Arc).
 #include "managed_identity.hpp"
 

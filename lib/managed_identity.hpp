@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Tokens for an Azure managed identity: IMDS on Azure VMs, HIMDS on Azure Arc-enabled servers.
 #pragma once
 

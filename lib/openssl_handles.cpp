@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // OpenSSL's error queue as text for messages.
 #include "openssl_handles.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Move-only owners of OpenSSL handles (EVP_PKEY, X509, PKCS12, BIO, EVP_MD_CTX...).
 #pragma once
 

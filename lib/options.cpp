@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The command line: the option table, --help text, and the Config it builds.
 #include "options.hpp"
 

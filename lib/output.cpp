@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Renders a CheckResult as Nagios/Icinga plugin output.
 #include "output.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Renders a CheckResult as Nagios/Icinga plugin output: line 1 with perfdata, then detail lines.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Monitoring Plugins threshold ranges whose numbers are durations.
 #include "range.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Monitoring Plugins threshold ranges ([@][start:][end], "~" for minus infinity) over durations.
 #pragma once
 

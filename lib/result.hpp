@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The outcome of a check as a value: state, summary, detail lines and performance data.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // When to retry a throttled or unavailable request, and how long to wait first.
 #include "retry.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Secrets in memory and reading the client secret.
 #include "secret.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Secrets in memory (wiped when dropped) and reading secret files.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Monitoring Plugins service states and their exit codes.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ISO 8601 timestamps as Graph sends them, and UTC formatting for detail lines.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shared access-token cache, its lock, and the retry when Graph rejects a cached token.
 #include "token_cache.hpp"
 

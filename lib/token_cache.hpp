@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The shared access-token cache: one file per (authority, tenant, client, credential, scope), a
 // lock so that concurrent checks fetch one token, and one retry when Graph rejects a cached token.
 #pragma once

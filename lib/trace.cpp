@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Verbose output with secrets and tokens redacted.
 #include "trace.hpp"
 

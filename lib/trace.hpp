@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Verbose output (-v to -vvv) with every secret and token redacted before it is kept.
 #pragma once
 

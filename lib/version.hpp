@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The release version, shown by --version and in the Debian package.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The last-resort alarm past -t: async-signal-safe, prepared before it is armed.
 #include "watchdog.hpp"
 

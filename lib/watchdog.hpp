@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A last-resort deadline for what libcurl cannot bound (a hung resolver, a stuck library call): an
 // alarm slightly past -t that writes a prepared result and ends the process with the -t state.
 #pragma once

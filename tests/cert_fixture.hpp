@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test certificates made at run time with OpenSSL (nothing is committed): an RSA or EC key, a
 // self-signed certificate, and their PEM and PKCS#12 encodings.
 #pragma once

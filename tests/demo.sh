@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shows the plugin against the bundled Microsoft Graph simulator: one scenario per state.
 # Usage: tests/demo.sh ./check_password_sync
 set -eu

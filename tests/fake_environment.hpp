@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A fake process environment for unit tests: lib/ reads variables only through Environment.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The JWT client assertion: base64url, header, claims, and a signature OpenSSL verifies.
 #include "lib/assertion.hpp"
 #include "tests/cert_fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The client-credentials token request: form, URL, and every kind of answer.
 #include "lib/auth.hpp"
 #include "lib/errors.hpp"

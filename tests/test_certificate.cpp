@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Loading the client certificate: PEM in either order, encrypted keys, PKCS#12, refusals.
 #include "lib/certificate.hpp"
 #include "lib/errors.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --cloud presets and how they combine with explicit hosts and AZURE_AUTHORITY_HOST.
 #include "lib/cloud.hpp"
 #include "lib/errors.hpp"

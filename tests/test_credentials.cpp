@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Choosing the credential: options, environment order, conflicts, none; identity() strings.
 #include "lib/certificate.hpp"
 #include "lib/credentials.hpp"

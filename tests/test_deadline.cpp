@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // One deadline for the whole check, on an injected clock.
 #include "lib/deadline.hpp"
 

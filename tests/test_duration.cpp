@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Durations on the command line and ages in output.
 #include "lib/duration.hpp"
 #include "lib/errors.hpp"

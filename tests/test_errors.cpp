@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The one place where an error becomes a state and a message.
 #include "lib/errors.hpp"
 #include "lib/result.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The verdict table of the plugin, row by row, with an injected clock.
 #include "lib/evaluate.hpp"
 

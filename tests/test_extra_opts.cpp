@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // --extra-opts: the [section][@file] value, ini syntax, and the default file search.
 #include "lib/errors.hpp"
 #include "lib/extra_opts.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests for lib/fd.cpp and the Fd owner.
 #include "lib/fd.hpp"
 

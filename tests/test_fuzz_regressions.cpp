@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Inputs the libFuzzer targets (tests/fuzz/) found to break a property, kept as unit tests.
 #include "lib/duration.hpp"
 #include "lib/errors.hpp"

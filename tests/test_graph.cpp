@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The $batch request body and parsing Graph's organization and onPremisesSynchronization answers.
 #include "lib/errors.hpp"
 #include "lib/graph.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The HTTP helpers that need no server: host_of, form_encode, responses, RAII handles, deadlines.
 #include "lib/errors.hpp"
 #include "lib/http.hpp"

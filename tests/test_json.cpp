@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Unit tests for lib/json.cpp: safe parsing and typed member access.
 #include "lib/errors.hpp"
 #include "lib/json.hpp"

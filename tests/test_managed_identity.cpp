@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Managed identity: where the endpoint is, and the Arc key file checks.
 #include "lib/errors.hpp"
 #include "lib/managed_identity.hpp"

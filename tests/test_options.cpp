@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The command line: defaults, every option in every form, environment fallbacks, validation,
 // --help.
 #include "lib/errors.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Rendering a CheckResult: line 1, perfdata, sanitising and the 4 KB cap.
 #include "lib/output.hpp"
 #include "tests/text_oracle.hpp"

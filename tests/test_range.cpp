@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Monitoring Plugins ranges over durations: the guideline table, durations, rejects and echoes.
 #include "lib/errors.hpp"
 #include "lib/range.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // When to retry, and how long to wait first.
 #include "lib/retry.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading the client secret from a file or the environment, and the Secret holder.
 #include "lib/errors.hpp"
 #include "lib/secret.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Service states, exit codes and which state is worse.
 #include "lib/state.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The token cache: key, default folder, folder safety, file format and modes, expiry, lock, and
 // the retry of a rejected cached token.
 #include "lib/errors.hpp"

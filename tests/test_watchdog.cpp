@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The watchdog: its prepared message, and a real alarm in a child process.
 #include "lib/watchdog.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Test oracles for output text, written apart from lib/output.cpp so that they can catch it:
 // strict UTF-8 and control characters. Used by the unit tests and the fuzz targets.
 #pragma once

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package from a copy of the tree, runs lintian, installs
 # the .deb with apt-get and runs the installed plugin; then removes the
 # package again unless it was installed before or --keep-installed is given.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end test: real Icinga 2 and Nagios 4 run check_password_sync.
 
 Each engine runs as a private instance in a temporary directory (as the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages the end-to-end tests need: the monitoring
 # engines (icinga2, nagios4-core) plus any packages named as arguments,
 # without leaving the engines' system-wide daemons running.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End-to-end tests: Debian's Icinga 2 and Nagios 4 run check_password_sync
 # against the Graph simulator, with our shipped contrib files unchanged.
 # Usage: PLUGIN=/abs/path/check_password_sync tests/e2e/run.sh [e2e.py options]

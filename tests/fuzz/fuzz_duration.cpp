@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes durations: parse_duration, and format_duration/format_age on what it yields and on any
 // 64-bit value (ages come from server timestamps).
 #include "lib/duration.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the --extra-opts ini parser and its [section][@file] argument: any file text gives
 // arguments that start with "--", or a UsageError.
 #include "lib/errors.hpp"

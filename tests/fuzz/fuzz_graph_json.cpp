@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization and
 // onPremisesSynchronization bodies, through lib/json's iterative parser.
 #include "lib/errors.hpp"

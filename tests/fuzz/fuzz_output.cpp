@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the sanitiser and the renderer with server-controlled text in the summary and details.
 // Properties: valid UTF-8, no control characters except '\n', the only '|' is line 1's perfdata
 // separator, at most 4096 bytes; sanitize_text is idempotent.

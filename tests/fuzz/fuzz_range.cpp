@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes threshold ranges: a parsed range echoed in seconds (perfdata) parses back to itself.
 #include "lib/errors.hpp"
 #include "lib/range.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes trace redaction: a value registered with Trace::protect never survives redact(), and
 // the form and JSON secret fields are emptied.
 #include "lib/trace.hpp"

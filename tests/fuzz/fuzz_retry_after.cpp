@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes Retry-After parsing (seconds, fractional seconds, HTTP dates) and the backoff: every
 // wait is between 0 and one day, every backoff within its cap.
 #include "lib/retry.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Shared by the libFuzzer targets: a property failure aborts, so libFuzzer keeps the input.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes ISO 8601 parsing; a parsed instant must survive format_utc and parse back unchanged.
 #include "lib/timestamp.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the token endpoint's answer: status and content type from the first byte, body after it.
 #include "lib/auth.hpp"
 #include "lib/errors.hpp"

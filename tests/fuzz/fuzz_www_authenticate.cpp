@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the Azure Arc managed-identity challenge: the realm path read from WWW-Authenticate.
 #include "lib/managed_identity.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

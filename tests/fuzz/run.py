@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs the libFuzzer targets for a bounded time each and reports what they did.
 
     python3 tests/fuzz/run.py --seconds 60 graph_json token_response ...

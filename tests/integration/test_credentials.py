@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Integration tests of credentials, clouds, proxies and --extra-opts.
 
     python3 tests/integration/test_credentials.py --binary ./check_password_sync [-k SUBSTRING]...

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Integration tests: the built check_password_sync against the HTTPS simulator.
 
     python3 tests/integration/test_plugin.py --binary ./check_password_sync [--wrapper "valgrind ..."]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Client assertion checks of the token endpoint simulator, done for real.
 
 A certificate assertion (a JWT whose header names an x5t or x5t#S256 thumbprint) is checked the

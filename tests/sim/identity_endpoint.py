@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Managed identity endpoints of the simulator: Azure VM IMDS and the Azure Arc agent (HIMDS).
 
 Plain HTTP on 127.0.0.1, as IMDS (169.254.169.254) and HIMDS (localhost:40342) are. The first path

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scenario catalogue of the Microsoft Graph / Entra token simulator, as data.
 
 The tenant in the token URL names the scenario (`-T ok`, `-T stale-password`, ...). A tenant

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Microsoft Graph and Entra token endpoint simulator for check_password_sync tests.
 
 HTTPS on 127.0.0.1, HTTP/1.1 with keep-alive. Every answer is written with one sendall of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A tiny HTTP CONNECT proxy for the tests (python3 stdlib), which records what it was asked.
 
     connect_proxy.py --port-file F --log F

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the missing Debian packages named as arguments (as root), or says how to.
 missing=""
 for package in "$@"; do

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Generates the test PKI for the simulator, at test time (nothing is committed):
 #   ca.pem/ca.key                 test CA
 #   server.pem/server.key         127.0.0.1 + localhost, signed by the CA

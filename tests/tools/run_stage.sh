@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one test stage, shows its output, and records "passed failed skipped" and the skipped
 # tests in build/results/NAME.count (see count.py).
 # Usage: run_stage.sh NAME COMMAND [ARGS...]

@@ -467,7 +467,7 @@ Config parse_options(const std::vector<std::string> &args, const Environment &en
 
 std::vector<std::string_view> long_option_names() {
   std::vector<std::string_view> names;
-  for (const OptionSpec &spec : option_table) {
+  for (const OptionSpec &spec : option_table()) {
     names.push_back(spec.long_name);
   }
   return names;

@@ -70,7 +70,8 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
       },
       deadline, trace, now);
   SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
-    return fetch_sync_status(http, config.graph_endpoint, access_token, deadline, trace);
+    return fetch_sync_status(http, config.graph_endpoint, access_token, GraphQuery{}, deadline,
+                             trace);
   });
   CheckResult result = evaluate(status, policy_from(config), now());
   result.details.insert(result.details.begin(), "tenant: " + config.tenant);

@@ -2,7 +2,7 @@
 // The verdict: Graph's sync status, the thresholds and the current time into a CheckResult.
 #pragma once
 
-#include "graph.hpp"
+#include "sync_status.hpp"
 #include "options.hpp"
 #include "result.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
+// Microsoft Graph: the table of sub-requests, one beta $batch of them, its answer into SyncStatus.
 #include "graph.hpp"
 
 #include "errors.hpp"
@@ -9,18 +9,68 @@
 #include "timestamp.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 #include <set>
 
 namespace cps {
 namespace {
 
-constexpr const char *organization_id = "org";
-constexpr const char *features_id = "sync";
-constexpr const char *organization_url =
-    "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
-    "onPremisesLastPasswordSyncDateTime";
-constexpr const char *features_url = "/directory/onPremisesSynchronization?$select=features";
+enum class Need { Required, Optional };
+
+// Fills the sub-request's part of SyncStatus from a 200 body; throws ApiFormatError.
+using Parser = void (*)(const rapidjson::Value &body, std::string_view source, SyncStatus &status);
+// An optional reading Graph would not give (403, 404, throttled): records why in the status.
+using Fallback = void (*)(SyncStatus &status, const std::string &why);
+
+// One Graph sub-request of the $batch. Adding a reading is one entry here and one parser.
+struct SubRequest {
+  const char *id;
+  std::string (*url)(const GraphQuery &query); // relative to the $batch's version, with $select
+  Need need;
+  const char *subject;    // how messages name what it reads
+  const char *permission; // the application permission a 403 asks for
+  const char *not_found;  // what a 404 means, or nullptr when it is an ordinary failure
+  Parser parse;
+  Fallback fallback; // Optional entries only
+};
+
+std::string organization_url(const GraphQuery &) {
+  // onPremisesLastPasswordSyncDateTime is beta-only (absent from msgraph-metadata
+  // schemas/v1.0-Prod.csdl), hence the beta $batch.
+  return "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
+         "onPremisesLastPasswordSyncDateTime";
+}
+
+std::string sync_features_url(const GraphQuery &) {
+  return "/directory/onPremisesSynchronization?$select=features";
+}
+
+void feature_unreadable(SyncStatus &status, const std::string &why) {
+  status.password_sync_feature = PasswordSyncFeature::Unreadable;
+  status.feature_note = why + "; judged by timestamps";
+}
+
+const SubRequest sub_requests[] = {
+    {"org", organization_url, Need::Required, "the organization", "Organization.Read.All",
+     nullptr, parse_organization, nullptr},
+    // App-only access is "Not supported" in Microsoft's permission table, yet works in practice
+    // (graph-api reference, section 2): optional, and a 403 degrades to the timestamps.
+    {"sync", sync_features_url, Need::Optional, "password hash sync feature flag",
+     "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features,
+     feature_unreadable},
+};
+static_assert(std::size(sub_requests) <= max_batch_requests, "Graph takes 20 per $batch");
+
+const SubRequest *find_sub_request(std::string_view id) {
+  for (const SubRequest &entry : sub_requests) {
+    if (id == entry.id) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
 constexpr int max_batch_rounds = 3;
 
 struct GraphErrorBody {
@@ -54,7 +104,8 @@ bool is_throttling(long status) {
 }
 
 [[noreturn]] void throw_graph_failure(long status, const GraphErrorBody &error,
-                                      const std::string &what, std::string_view source) {
+                                      const std::string &what, std::string_view permission,
+                                      std::string_view source) {
   if (status == 401) {
     throw GraphError(status, error.code,
                      "Graph rejected the access token (" + describe_status(status, error) + ")");
@@ -62,8 +113,8 @@ bool is_throttling(long status) {
   if (status == 403) {
     throw GraphError(status, error.code,
                      "Graph denied reading " + what + " (" + describe_status(status, error) +
-                         "): grant the application permission Organization.Read.All "
-                         "and admin consent");
+                         "): grant the application permission " + std::string(permission) +
+                         " and admin consent");
   }
   if (is_throttling(status)) {
     throw GraphError(status, error.code,
@@ -154,28 +205,39 @@ std::optional<std::chrono::milliseconds> sub_retry_after(const rapidjson::Value 
   return std::nullopt;
 }
 
-void handle_organization(BatchState &state, long status, const rapidjson::Value *body,
-                         std::string_view source) {
-  if (status == 200 && body != nullptr) {
-    state.organization = parse_organization(*body, source);
-    return;
+// Why an optional reading is missing, naming the permission a 403 asks for.
+std::string unavailable_note(const SubRequest &entry, long status, const GraphErrorBody &error) {
+  std::string note =
+      std::string(entry.subject) + " not readable (" + describe_status(status, error) + ")";
+  if (status == 403) {
+    note += std::string(": grant ") + entry.permission + " to check it";
+  } else if (status == 404 && entry.not_found != nullptr) {
+    note += std::string(": ") + entry.not_found;
   }
-  throw_graph_failure(status, error_of(body), "the organization", source);
+  return note;
 }
 
-void handle_features(BatchState &state, long status, const rapidjson::Value *body,
-                     std::string_view source) {
+void handle_answer(const SubRequest &entry, BatchState &state, long status,
+                   const rapidjson::Value *body, std::string_view source) {
   if (status == 200 && body != nullptr) {
-    state.features = parse_sync_features(*body, source);
-    return;
+    entry.parse(*body, source, state.status);
+  } else if (entry.need == Need::Required) {
+    throw_graph_failure(status, error_of(body), entry.subject, entry.permission, source);
+  } else {
+    entry.fallback(state.status, unavailable_note(entry, status, error_of(body)));
   }
-  GraphErrorBody error = error_of(body);
-  std::string note =
-      "password hash sync feature flag not readable (" + describe_status(status, error) + ")";
-  if (status == 403) {
-    note += ": grant OnPremDirectorySynchronization.Read.All to check it";
+  state.answered.insert(entry.id);
+}
+
+void note_throttled(BatchState &state, const std::string &id, long status,
+                    const rapidjson::Value &sub) {
+  state.throttled = true;
+  GraphErrorBody error = error_of(member(sub, "body"));
+  state.throttled_answers[id] = {status, error.code, error.message};
+  auto wait = sub_retry_after(sub);
+  if (wait && (!state.throttle_wait || *wait > *state.throttle_wait)) {
+    state.throttle_wait = wait;
   }
-  state.features = FeatureReading{PasswordSyncFeature::Unreadable, note + "; judged by timestamps"};
 }
 
 void handle_sub_response(BatchState &state, const rapidjson::Value &sub, std::string_view source) {
@@ -185,25 +247,16 @@ void handle_sub_response(BatchState &state, const rapidjson::Value &sub, std::st
     throw ApiFormatError("unexpected answer from " + std::string(source) +
                          ": a batch response without id or status");
   }
+  const SubRequest *entry = find_sub_request(*id);
+  if (entry == nullptr) {
+    return; // not one of ours: nothing in it is trusted
+  }
   long status = status_value->GetInt();
-  const rapidjson::Value *body = member(sub, "body");
   if (is_retryable_status(status)) {
-    state.throttled = true;
-    if (*id == organization_id) {
-      GraphErrorBody error = error_of(body);
-      state.organization_throttle = {status, error.code, error.message};
-    }
-    auto wait = sub_retry_after(sub);
-    if (wait && (!state.throttle_wait || *wait > *state.throttle_wait)) {
-      state.throttle_wait = wait;
-    }
+    note_throttled(state, *id, status, sub);
     return;
   }
-  if (*id == organization_id) {
-    handle_organization(state, status, body, source);
-  } else if (*id == features_id) {
-    handle_features(state, status, body, source);
-  }
+  handle_answer(*entry, state, status, member(sub, "body"), source);
 }
 
 const rapidjson::Value &batch_responses(const rapidjson::Document &document,
@@ -222,34 +275,79 @@ void check_batch_status(const HttpResponse &response, const std::string &source)
   }
   require_json_answer(response, source);
   rapidjson::Document body = parse_json(response.body, source);
-  throw_graph_failure(response.status, error_of(&body), "the $batch request", source);
+  throw_graph_failure(response.status, error_of(&body), "the $batch request",
+                      sub_requests[0].permission, source);
+}
+
+bool wanted(const SubRequest &entry, const GraphQuery &query, const BatchState &state) {
+  (void)query;
+  return state.answered.count(entry.id) == 0;
 }
 
 HttpRequest batch_request(const std::string &graph_endpoint, const std::string &access_token,
-                          bool organization, bool features) {
+                          const GraphQuery &query, const BatchState &state) {
   HttpRequest request;
   request.method = "POST";
   request.url = graph_endpoint + "/beta/$batch";
   request.headers = {"Authorization: Bearer " + access_token, "Content-Type: application/json",
                      "Accept: application/json"};
-  request.body = batch_request_body(organization, features);
+  request.body = batch_request_body(query, state);
   return request;
 }
 
 // One round: sends what is still missing and records what came back.
 void batch_round(HttpClient &http, const std::string &graph_endpoint,
-                 const std::string &access_token, const Deadline &deadline, BatchState &state) {
-  HttpRequest request =
-      batch_request(graph_endpoint, access_token, !state.organization, !state.features);
+                 const std::string &access_token, const GraphQuery &query,
+                 const Deadline &deadline, BatchState &state) {
+  HttpRequest request = batch_request(graph_endpoint, access_token, query, state);
   RetryPolicy policy;
   policy.failed_dependency_is_throttling = true;
   HttpResponse response = http.send_with_retries(request, deadline, policy);
-  read_batch_answer(response, host_of(request.url), state);
+  read_batch_answer(response, host_of(request.url), query, state);
+}
+
+// The rounds ran out with sub-requests still throttled: required ones fail, optional ones are
+// left out with a reason.
+void give_up_throttled(const GraphQuery &query, BatchState &state, const std::string &source) {
+  for (const SubRequest &entry : sub_requests) {
+    if (!wanted(entry, query, state)) {
+      continue;
+    }
+    const ThrottledAnswer &last = state.throttled_answers[entry.id];
+    if (entry.need == Need::Required) {
+      throw_graph_failure(last.status, {last.code, last.message}, entry.subject,
+                          entry.permission, source);
+    }
+    entry.fallback(state.status, std::string(entry.subject) +
+                                     " not readable (Graph kept throttling it)");
+    state.answered.insert(entry.id);
+  }
 }
 
 } // namespace
 
-void read_batch_answer(const HttpResponse &response, const std::string &source, BatchState &state) {
+std::vector<std::string> sub_request_ids(const GraphQuery &query) {
+  std::vector<std::string> ids;
+  BatchState nothing_yet;
+  for (const SubRequest &entry : sub_requests) {
+    if (wanted(entry, query, nothing_yet)) {
+      ids.emplace_back(entry.id);
+    }
+  }
+  return ids;
+}
+
+bool batch_complete(const GraphQuery &query, const BatchState &state) {
+  for (const SubRequest &entry : sub_requests) {
+    if (wanted(entry, query, state)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void read_batch_answer(const HttpResponse &response, const std::string &source,
+                       const GraphQuery &query, BatchState &state) {
   check_batch_status(response, source);
   rapidjson::Document document = parse_json(response.body, source);
   state.throttled = false;
@@ -263,44 +361,45 @@ void read_batch_answer(const HttpResponse &response, const std::string &source, 
     }
     handle_sub_response(state, sub, source);
   }
-  if (!state.throttled && (!state.organization || !state.features)) {
+  if (!state.throttled && !batch_complete(query, state)) {
     throw ApiFormatError("unexpected answer from " + source +
                          ": the $batch answer lacks a requested response");
   }
 }
 
-std::string batch_request_body(bool organization, bool features) {
+std::string batch_request_body(const GraphQuery &query, const BatchState &state) {
   std::string body = "{\"requests\":[";
-  if (organization) {
-    body += std::string("{\"id\":\"") + organization_id + "\",\"method\":\"GET\",\"url\":\"" +
-            organization_url + "\"}";
-  }
-  if (features) {
-    body += std::string(organization ? "," : "") + "{\"id\":\"" + features_id +
-            "\",\"method\":\"GET\",\"url\":\"" + features_url + "\"}";
+  bool first = true;
+  for (const SubRequest &entry : sub_requests) {
+    if (!wanted(entry, query, state)) {
+      continue;
+    }
+    body += std::string(first ? "" : ",") + "{\"id\":\"" + entry.id +
+            "\",\"method\":\"GET\",\"url\":\"" + entry.url(query) + "\"}";
+    first = false;
   }
   return body + "]}";
 }
 
-OrganizationSync parse_organization(const rapidjson::Value &body, std::string_view source) {
+void parse_organization(const rapidjson::Value &body, std::string_view source,
+                        SyncStatus &status) {
   const rapidjson::Value &organization = first_of_collection(body, source, "the organization");
   if (organization.IsNull()) {
     throw ApiFormatError("unexpected answer from " + std::string(source) +
                          ": the organization list is empty");
   }
-  OrganizationSync sync;
-  sync.sync_enabled = sync_enabled_member(organization, source);
-  sync.last_dirsync = timestamp_member(organization, "onPremisesLastSyncDateTime", source);
-  sync.last_password_sync =
+  status.sync_enabled = sync_enabled_member(organization, source);
+  status.last_dirsync = timestamp_member(organization, "onPremisesLastSyncDateTime", source);
+  status.last_password_sync =
       timestamp_member(organization, "onPremisesLastPasswordSyncDateTime", source);
-  return sync;
 }
 
-FeatureReading parse_sync_features(const rapidjson::Value &body, std::string_view source) {
+void parse_sync_features(const rapidjson::Value &body, std::string_view source,
+                         SyncStatus &status) {
   const rapidjson::Value &settings = first_of_collection(body, source, "onPremisesSynchronization");
   if (settings.IsNull()) {
-    return {PasswordSyncFeature::Unreadable,
-            "Graph lists no on-premises synchronization settings; judged by timestamps"};
+    feature_unreadable(status, "Graph lists no on-premises synchronization settings");
+    return;
   }
   const rapidjson::Value *features = member(settings, "features");
   const rapidjson::Value *enabled = features ? member(*features, "passwordSyncEnabled") : nullptr;
@@ -308,40 +407,29 @@ FeatureReading parse_sync_features(const rapidjson::Value &body, std::string_vie
     throw ApiFormatError("unexpected answer from " + std::string(source) +
                          ": features.passwordSyncEnabled is not true or false");
   }
-  return {enabled->GetBool() ? PasswordSyncFeature::Enabled : PasswordSyncFeature::Disabled, ""};
+  status.password_sync_feature =
+      enabled->GetBool() ? PasswordSyncFeature::Enabled : PasswordSyncFeature::Disabled;
+  status.feature_note.clear();
 }
 
 SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint,
-                             const std::string &access_token, const Deadline &deadline,
-                             Trace &trace) {
+                             const std::string &access_token, const GraphQuery &query,
+                             const Deadline &deadline, Trace &trace) {
   BatchState state;
   std::random_device seed;
   for (int round = 1;; ++round) {
-    batch_round(http, graph_endpoint, access_token, deadline, state);
-    if (state.organization && state.features) {
+    batch_round(http, graph_endpoint, access_token, query, deadline, state);
+    if (batch_complete(query, state)) {
       break;
     }
     auto wait = state.throttle_wait.value_or(backoff_delay(round, (seed() % 1000) / 1000.0));
     if (round >= max_batch_rounds || !wait_within(deadline, wait)) {
-      if (!state.organization) {
-        const ThrottledAnswer &last = state.organization_throttle;
-        throw_graph_failure(last.status, {last.code, last.message}, "the organization",
-                            host_of(graph_endpoint));
-      }
-      state.features = FeatureReading{PasswordSyncFeature::Unreadable,
-                                      "password hash sync feature flag not readable (Graph kept "
-                                      "throttling it); judged by timestamps"};
+      give_up_throttled(query, state, host_of(graph_endpoint));
       break;
     }
     trace.note(1, "Graph throttled a batch sub-request; retrying");
   }
-  SyncStatus status;
-  status.sync_enabled = state.organization->sync_enabled;
-  status.last_dirsync = state.organization->last_dirsync;
-  status.last_password_sync = state.organization->last_password_sync;
-  status.password_sync_feature = state.features->feature;
-  status.feature_note = state.features->note;
-  return status;
+  return state.status;
 }
 
 } // namespace cps

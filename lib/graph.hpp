@@ -1,40 +1,28 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Microsoft Graph: one beta $batch for the organization's sync state and the password-sync feature.
+// Microsoft Graph: one beta $batch of the sub-requests in one table, parsed into SyncStatus.
 #pragma once
 
 #include "deadline.hpp"
 #include "http.hpp"
+#include "sync_status.hpp"
 
 #include <chrono>
-#include <cstdint>
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <rapidjson/document.h>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cps {
 
-enum class SyncEnabled { True, False, Null };
-enum class PasswordSyncFeature { Enabled, Disabled, Unreadable };
+// Graph's limit on the sub-requests of one $batch (json-batching.md: "at most 20").
+constexpr std::size_t max_batch_requests = 20;
 
-struct SyncStatus {
-  SyncEnabled sync_enabled = SyncEnabled::Null;
-  std::optional<std::int64_t> last_dirsync;       // onPremisesLastSyncDateTime, Unix seconds
-  std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime
-  PasswordSyncFeature password_sync_feature = PasswordSyncFeature::Unreadable;
-  std::string feature_note; // why the feature flag could not be read
-};
-
-struct OrganizationSync {
-  SyncEnabled sync_enabled = SyncEnabled::Null;
-  std::optional<std::int64_t> last_dirsync;
-  std::optional<std::int64_t> last_password_sync;
-};
-
-struct FeatureReading {
-  PasswordSyncFeature feature = PasswordSyncFeature::Unreadable;
-  std::string note;
-};
+// What this check asks Graph for; the table of sub-requests reads it.
+struct GraphQuery {};
 
 // The latest throttled (429, 503, 504) answer to a sub-request, kept to name it if it persists.
 struct ThrottledAnswer {
@@ -45,31 +33,39 @@ struct ThrottledAnswer {
 
 // What the $batch answers said so far, and the throttling of the latest round.
 struct BatchState {
-  std::optional<OrganizationSync> organization;
-  std::optional<FeatureReading> features;
+  SyncStatus status;
+  std::set<std::string> answered; // ids of the sub-requests with a final answer
+  std::map<std::string, ThrottledAnswer> throttled_answers;
   std::optional<std::chrono::milliseconds> throttle_wait; // the longest Retry-After this round
   bool throttled = false;
-  ThrottledAnswer organization_throttle;
 };
 
-// The body of the $batch request.
-std::string batch_request_body(bool organization, bool features);
+// The ids of the sub-requests the query makes, in the table's order.
+std::vector<std::string> sub_request_ids(const GraphQuery &query);
 
-// The body of a 200 answer to GET /organization (a collection with one object). Throws
-// ApiFormatError.
-OrganizationSync parse_organization(const rapidjson::Value &body, std::string_view source);
+// The body of the $batch request: the sub-requests not yet answered.
+std::string batch_request_body(const GraphQuery &query, const BatchState &state);
 
-// The body of a 200 answer to GET /directory/onPremisesSynchronization.
-FeatureReading parse_sync_features(const rapidjson::Value &body, std::string_view source);
+// True when every sub-request of the query has a final answer.
+bool batch_complete(const GraphQuery &query, const BatchState &state);
+
+// The body of a 200 answer to GET /organization (a collection with one object) into status.
+// Throws ApiFormatError.
+void parse_organization(const rapidjson::Value &body, std::string_view source, SyncStatus &status);
+
+// The body of a 200 answer to GET /directory/onPremisesSynchronization into status.
+void parse_sync_features(const rapidjson::Value &body, std::string_view source,
+                         SyncStatus &status);
 
 // Reads one $batch answer (status, content type, JSON, sub-responses matched by id) into state.
 // Throws GraphError, ServiceError or ApiFormatError.
-void read_batch_answer(const HttpResponse &response, const std::string &source, BatchState &state);
+void read_batch_answer(const HttpResponse &response, const std::string &source,
+                       const GraphQuery &query, BatchState &state);
 
 // Asks Graph with one $batch (more only when a sub-request is throttled). Throws GraphError,
 // ServiceError, ApiFormatError, TransportError or TimeoutError.
 SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint,
-                             const std::string &access_token, const Deadline &deadline,
-                             Trace &trace);
+                             const std::string &access_token, const GraphQuery &query,
+                             const Deadline &deadline, Trace &trace);
 
 } // namespace cps

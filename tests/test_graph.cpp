@@ -4,6 +4,7 @@
 #include "lib/graph.hpp"
 #include "lib/json.hpp"
 
+#include <chrono>
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
@@ -90,14 +91,39 @@ const char *features_collection = R"json({
   ]
 })json";
 
-OrganizationSync organization(const std::string &body) {
+SyncStatus organization(const std::string &body) {
   rapidjson::Document document = parse_json(body, source);
-  return parse_organization(document, source);
+  SyncStatus status;
+  parse_organization(document, source, status);
+  return status;
 }
 
-FeatureReading features(const std::string &body) {
+SyncStatus features(const std::string &body) {
   rapidjson::Document document = parse_json(body, source);
-  return parse_sync_features(document, source);
+  SyncStatus status;
+  parse_sync_features(document, source, status);
+  return status;
+}
+
+// A 200 $batch answer with the given sub-responses.
+HttpResponse batch_answer(const std::string &responses) {
+  HttpResponse response;
+  response.status = 200;
+  response.content_type = "application/json;odata.metadata=minimal;charset=utf-8";
+  response.body = R"({"responses":[)" + responses + "]}";
+  return response;
+}
+
+const std::string org_ok =
+    R"({"id":"org","status":200,"body":{"value":[{"onPremisesSyncEnabled":true,)"
+    R"("onPremisesLastSyncDateTime":"2022-09-19T18:03:40Z",)"
+    R"("onPremisesLastPasswordSyncDateTime":"2022-09-19T18:02:10Z"}]}})";
+const std::string sync_ok =
+    R"({"id":"sync","status":200,"body":{"value":[{"features":{"passwordSyncEnabled":true}}]}})";
+
+std::size_t request_count(const std::string &body) {
+  rapidjson::Document document = parse_json(body, "test");
+  return document["requests"].Size();
 }
 
 // One organization object with the given members, as a collection.
@@ -109,7 +135,7 @@ std::string organization_with(const std::string &members) {
 } // namespace
 
 TEST_CASE("graph: batch_request_body") {
-  std::string body = batch_request_body(true, true);
+  std::string body = batch_request_body(GraphQuery{}, BatchState{});
   rapidjson::Document document = parse_json(body, "test");
   REQUIRE(document.IsObject());
   REQUIRE(document.MemberCount() == 1);
@@ -139,29 +165,84 @@ TEST_CASE("graph: batch_request_body") {
 }
 
 TEST_CASE("graph: batch_request_body with one sub-request (a throttled retry)") {
-  for (bool org : {true, false}) {
-    CAPTURE(org);
-    rapidjson::Document document = parse_json(batch_request_body(org, !org), "test");
+  for (std::string answered : {"org", "sync"}) {
+    CAPTURE(answered);
+    BatchState state;
+    state.answered.insert(answered);
+    rapidjson::Document document = parse_json(batch_request_body(GraphQuery{}, state), "test");
     REQUIRE(document["requests"].IsArray());
     REQUIRE(document["requests"].Size() == 1);
-    CHECK(std::string(document["requests"][0]["id"].GetString()) == (org ? "org" : "sync"));
+    CHECK(std::string(document["requests"][0]["id"].GetString()) ==
+          (answered == "org" ? "sync" : "org"));
   }
 }
 
+TEST_CASE("graph: one $batch holds every sub-request, within Graph's limit of 20") {
+  CHECK(max_batch_requests == 20);
+  std::vector<std::string> ids = sub_request_ids(GraphQuery{});
+  CHECK(ids == std::vector<std::string>{"org", "sync"});
+  CHECK(request_count(batch_request_body(GraphQuery{}, BatchState{})) == 2);
+  CHECK(ids.size() <= 20);
+}
+
+TEST_CASE("graph: read_batch_answer fills SyncStatus from the sub-responses, in any order") {
+  for (const std::string &responses : {org_ok + "," + sync_ok, sync_ok + "," + org_ok}) {
+    BatchState state;
+    read_batch_answer(batch_answer(responses), source, GraphQuery{}, state);
+    CHECK(batch_complete(GraphQuery{}, state));
+    CHECK(state.status.sync_enabled == SyncEnabled::True);
+    CHECK(state.status.last_dirsync == 1663610620);
+    CHECK(state.status.password_sync_feature == PasswordSyncFeature::Enabled);
+  }
+}
+
+TEST_CASE("graph: a 403 names the permission: required fails, optional degrades") {
+  const std::string denied =
+      R"("status":403,"body":{"error":{"code":"Authorization_RequestDenied",)"
+      R"("message":"Insufficient privileges to complete the operation."}}})";
+  BatchState state;
+  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync",)" + denied), source, GraphQuery{},
+                    state);
+  CHECK(batch_complete(GraphQuery{}, state));
+  CHECK(state.status.password_sync_feature == PasswordSyncFeature::Unreadable);
+  CHECK(state.status.feature_note.find("OnPremDirectorySynchronization.Read.All") !=
+        std::string::npos);
+
+  BatchState refused;
+  CHECK_THROWS_WITH_AS(read_batch_answer(batch_answer(sync_ok + R"(,{"id":"org",)" + denied),
+                                         source, GraphQuery{}, refused),
+                       doctest::Contains("Organization.Read.All"), GraphError);
+}
+
+TEST_CASE("graph: a throttled sub-request stays pending; a missing one is an ApiFormatError") {
+  BatchState state;
+  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync","status":429,"headers":)"
+                                          R"({"Retry-After":"2"},"body":{}})"),
+                    source, GraphQuery{}, state);
+  CHECK(state.throttled);
+  CHECK_FALSE(batch_complete(GraphQuery{}, state));
+  CHECK(state.throttle_wait == std::chrono::milliseconds(2000));
+  CHECK(request_count(batch_request_body(GraphQuery{}, state)) == 1);
+
+  BatchState lacking;
+  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, GraphQuery{}, lacking),
+                  ApiFormatError);
+}
+
 TEST_CASE("graph: parse_organization on the reference payloads") {
-  OrganizationSync synced = organization(synced_collection);
+  SyncStatus synced = organization(synced_collection);
   CHECK(synced.sync_enabled == SyncEnabled::True);
   CHECK(synced.last_dirsync == 1663610620);       // 2022-09-19T18:03:40Z
   CHECK(synced.last_password_sync == 1663610530); // 2022-09-19T18:02:10Z
 
-  OrganizationSync cloud_only = organization(cloud_only_collection);
+  SyncStatus cloud_only = organization(cloud_only_collection);
   CHECK(cloud_only.sync_enabled == SyncEnabled::Null);
   CHECK_FALSE(cloud_only.last_dirsync.has_value());
   CHECK_FALSE(cloud_only.last_password_sync.has_value()); // missing key: no data
 }
 
 TEST_CASE("graph: parse_organization on a single entity") {
-  OrganizationSync entity = organization(
+  SyncStatus entity = organization(
       R"({"@odata.context":"https://graph.microsoft.com/beta/$metadata#organization/$entity",)"
       R"("id":"b93319e6-0000-0000-0000-000000000000","onPremisesSyncEnabled":false,)"
       R"("onPremisesLastSyncDateTime":"2022-09-19T18:03:40Z",)"
@@ -186,7 +267,7 @@ TEST_CASE("graph: onPremisesSyncEnabled true, false, null, missing") {
 }
 
 TEST_CASE("graph: timestamps with fractions and offsets") {
-  OrganizationSync sync = organization(
+  SyncStatus sync = organization(
       organization_with(R"("onPremisesSyncEnabled":true,)"
                         R"("onPremisesLastSyncDateTime":"2022-09-19T20:03:40.1234567+02:00",)"
                         R"("onPremisesLastPasswordSyncDateTime":"2022-09-19T12:32:10.5-05:30")"));
@@ -232,18 +313,18 @@ TEST_CASE("graph: an empty organization list is an ApiFormatError naming the sou
 }
 
 TEST_CASE("graph: parse_sync_features") {
-  FeatureReading disabled = features(features_entity);
-  CHECK(disabled.feature == PasswordSyncFeature::Disabled);
+  SyncStatus disabled = features(features_entity);
+  CHECK(disabled.password_sync_feature == PasswordSyncFeature::Disabled);
 
-  FeatureReading enabled = features(features_collection);
-  CHECK(enabled.feature == PasswordSyncFeature::Enabled);
+  SyncStatus enabled = features(features_collection);
+  CHECK(enabled.password_sync_feature == PasswordSyncFeature::Enabled);
 
-  FeatureReading minimal = features(R"({"value":[{"features":{"passwordSyncEnabled":true}}]})");
-  CHECK(minimal.feature == PasswordSyncFeature::Enabled);
+  SyncStatus minimal = features(R"({"value":[{"features":{"passwordSyncEnabled":true}}]})");
+  CHECK(minimal.password_sync_feature == PasswordSyncFeature::Enabled);
 
-  FeatureReading empty = features(R"({"value":[]})");
-  CHECK(empty.feature == PasswordSyncFeature::Unreadable);
-  CHECK_FALSE(empty.note.empty());
+  SyncStatus empty = features(R"({"value":[]})");
+  CHECK(empty.password_sync_feature == PasswordSyncFeature::Unreadable);
+  CHECK_FALSE(empty.feature_note.empty());
 }
 
 TEST_CASE("graph: parse_sync_features rejects a missing or mistyped flag") {
@@ -286,8 +367,9 @@ TEST_CASE("graph: deeply nested JSON neither crashes nor recurses") {
   std::string balanced = open + std::string(depth, ']');
   rapidjson::Document arrays = parse_json(balanced, source);
   CHECK(arrays.IsArray());
-  CHECK_THROWS_AS(parse_organization(arrays, source), ApiFormatError);
-  CHECK_THROWS_AS(parse_sync_features(arrays, source), ApiFormatError);
+  SyncStatus status;
+  CHECK_THROWS_AS(parse_organization(arrays, source, status), ApiFormatError);
+  CHECK_THROWS_AS(parse_sync_features(arrays, source, status), ApiFormatError);
 
   std::string objects;
   for (std::size_t i = 0; i < depth; ++i) {
@@ -295,11 +377,11 @@ TEST_CASE("graph: deeply nested JSON neither crashes nor recurses") {
   }
   objects += "1" + std::string(depth, '}');
   rapidjson::Document nested = parse_json(objects, source);
-  CHECK_THROWS_AS(parse_organization(nested, source), ApiFormatError);
+  CHECK_THROWS_AS(parse_organization(nested, source, status), ApiFormatError);
 
   std::string in_value = R"({"value":[)" + balanced + "]}";
   rapidjson::Document deep_value = parse_json(in_value, source);
-  CHECK_THROWS_AS(parse_organization(deep_value, source), ApiFormatError);
+  CHECK_THROWS_AS(parse_organization(deep_value, source, status), ApiFormatError);
 }
 
 TEST_CASE("graph: member and string_member") {

@@ -19,8 +19,8 @@ void read_as_batch_answer(const std::string &body) {
   response.body = body;
   cps::BatchState state;
   try {
-    cps::read_batch_answer(response, "graph.example", state);
-    cps::fuzz::require(state.throttled || (state.organization && state.features),
+    cps::read_batch_answer(response, "graph.example", cps::GraphQuery{}, state);
+    cps::fuzz::require(state.throttled || cps::batch_complete(cps::GraphQuery{}, state),
                        "a batch answer read without error has both results or is throttled");
   } catch (const cps::ApiFormatError &) {
   } catch (const cps::GraphError &) {
@@ -36,13 +36,13 @@ void read_as_entities(const std::string &body) {
     return;
   }
   try {
-    cps::OrganizationSync sync = cps::parse_organization(document, "graph.example");
-    (void)sync;
+    cps::SyncStatus status;
+    cps::parse_organization(document, "graph.example", status);
   } catch (const cps::ApiFormatError &) {
   }
   try {
-    cps::FeatureReading reading = cps::parse_sync_features(document, "graph.example");
-    (void)reading;
+    cps::SyncStatus status;
+    cps::parse_sync_features(document, "graph.example", status);
   } catch (const cps::ApiFormatError &) {
   }
 }

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What Graph said about a tenant's sync, as a plain value: the model the verdict reads (no HTTP, no
+// JSON here, so evaluate depends on neither).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cps {
+
+enum class SyncEnabled { True, False, Null };
+enum class PasswordSyncFeature { Enabled, Disabled, Unreadable };
+
+struct SyncStatus {
+  SyncEnabled sync_enabled = SyncEnabled::Null;
+  std::optional<std::int64_t> last_dirsync;       // onPremisesLastSyncDateTime, Unix seconds
+  std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime
+  PasswordSyncFeature password_sync_feature = PasswordSyncFeature::Unreadable;
+  std::string feature_note; // why the feature flag could not be read
+};
+
+} // namespace cps

@@ -345,9 +345,12 @@ SCENARIOS = {
                        "tenant."),
         note="400 unauthorized_client AADSTS700016 (application not found)"),
     "token-500": dict(token=AAD_500, note="token endpoint 500 (AADSTS90033 body)"),
+    # Retry-After values are whole seconds (RFC 9110 delay-seconds, 1*DIGIT), as Graph and the
+    # token endpoint send them; the plugin also reads the fractional form of Graph's throttling
+    # sample ("2.128"), which the unit tests of lib/retry cover.
     "token-503": dict(
-        token=Reply(503, HTML_503, headers={"Retry-After": "0.1"}, content_type="text/html"),
-        note="token endpoint always 503 with Retry-After: 0.1"),
+        token=Reply(503, HTML_503, headers={"Retry-After": "1"}, content_type="text/html"),
+        note="token endpoint always 503 with Retry-After: 1"),
     "token-html": dict(token=Reply(200, HTML_PORTAL, content_type="text/html; charset=utf-8"),
                        note="token endpoint 200 text/html (captive portal)"),
     "token-redirect": dict(
@@ -389,8 +392,8 @@ SCENARIOS = {
         note="first $batch of the tenant normal, every later one 401 InvalidAuthenticationToken"),
     "batch-429-then-ok": dict(
         batch=[{"org": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
-                                       headers={"Retry-After": "0.2"})}, {}],
-        note="first $batch: organization sub-response 429 Retry-After 0.2; then normal"),
+                                       headers={"Retry-After": "1"})}, {}],
+        note="first $batch: organization sub-response 429 Retry-After 1; then normal"),
     "batch-429-forever": dict(
         batch=[{"org": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
                                        headers={"Retry-After": "30"})}],
@@ -399,8 +402,8 @@ SCENARIOS = {
     "graph-503-then-ok": dict(
         batch=[{"whole": GraphError(503, "serviceNotAvailable",
                                     "Service is temporarily unavailable. Please retry later.",
-                                    headers={"Retry-After": "0.1"})}, {}],
-        note="first $batch 503 Retry-After 0.1, then normal"),
+                                    headers={"Retry-After": "1"})}, {}],
+        note="first $batch 503 Retry-After 1, then normal"),
     "graph-html": dict(batch=[{"whole": Reply(200, HTML_PORTAL, content_type="text/html")}],
                        note="$batch 200 text/html (captive portal)"),
     "graph-bad-json": dict(
@@ -438,37 +441,37 @@ SCENARIOS = {
     "graph-429-forever": dict(
         batch=[{"whole": Reply(429, {"error": {"code": "TooManyRequests",
                                                "message": THROTTLED_MESSAGE}},
-                               headers={"Retry-After": "0.1"})}],
-        note="whole $batch always 429 Retry-After 0.1: three attempts, then given up"),
+                               headers={"Retry-After": "1"})}],
+        note="whole $batch always 429 Retry-After 1: three attempts, then given up"),
     "graph-400": dict(
         batch=[{"whole": GraphError(400, "BadRequest", "Invalid request.")}],
         note="whole $batch 400 BadRequest (never retried)"),
     "graph-424-then-ok": dict(
         batch=[{"whole": Reply(424, {"error": {"code": "TooManyRequests",
                                                "message": THROTTLED_MESSAGE}},
-                               headers={"Retry-After": "0.1"})}, {}],
-        note="first $batch fails whole with 424 (throttling) Retry-After 0.1, then normal"),
+                               headers={"Retry-After": "1"})}, {}],
+        note="first $batch fails whole with 424 (throttling) Retry-After 1, then normal"),
     "graph-503-forever": dict(
         batch=[{"whole": GraphError(503, "serviceNotAvailable",
                                     "Service is temporarily unavailable. Please retry later.",
-                                    headers={"Retry-After": "0.1"})}],
-        note="whole $batch always 503 (JSON body) Retry-After 0.1"),
+                                    headers={"Retry-After": "1"})}],
+        note="whole $batch always 503 (JSON body) Retry-After 1"),
     "graph-403-batch": dict(
         batch=[{"whole": GraphError(403, "Authorization_RequestDenied",
                                     "Insufficient privileges to complete the operation.")}],
         note="whole $batch 403 Authorization_RequestDenied"),
     "batch-503-forever": dict(
         batch=[{"org": graph_error_sub(503, "serviceNotAvailable", "Service unavailable.",
-                                       headers={"Retry-After": "0.1"})}],
-        note="organization sub-response always 503 Retry-After 0.1"),
+                                       headers={"Retry-After": "1"})}],
+        note="organization sub-response always 503 Retry-After 1"),
     "feature-throttled-forever": dict(
         batch=[{"sync": graph_error_sub(429, "TooManyRequests", THROTTLED_MESSAGE,
-                                        headers={"Retry-After": "0.1"})}],
-        note="feature-flag sub-response always 429 Retry-After 0.1; organization normal"),
+                                        headers={"Retry-After": "1"})}],
+        note="feature-flag sub-response always 429 Retry-After 1; organization normal"),
     "batch-503-then-ok": dict(
         batch=[{"org": graph_error_sub(503, "serviceNotAvailable", "Service unavailable.",
-                                       headers={"Retry-After": "0.1"})}, {}],
-        note="first $batch: organization sub-response 503 Retry-After 0.1; then normal"),
+                                       headers={"Retry-After": "1"})}, {}],
+        note="first $batch: organization sub-response 503 Retry-After 1; then normal"),
     "batch-504-then-ok": dict(
         batch=[{"sync": graph_error_sub(504, "gatewayTimeout", "The gateway timed out.")}, {}],
         note="first $batch: sync sub-response 504 without Retry-After; then normal"),
@@ -477,8 +480,8 @@ SCENARIOS = {
                                        headers={"Retry-After": "1e400"})}, {}],
         note="organization sub-response 429 with an unreadable Retry-After 1e400 (backoff); then normal"),
     "token-503-then-ok": dict(
-        token=[Reply(503, HTML_503, headers={"Retry-After": "0.1"}, content_type="text/html"), None],
-        note="token endpoint 503 Retry-After 0.1 once, then a token"),
+        token=[Reply(503, HTML_503, headers={"Retry-After": "1"}, content_type="text/html"), None],
+        note="token endpoint 503 Retry-After 1 once, then a token"),
     "token-429-then-ok": dict(
         token=[AadError(429, "temporarily_unavailable", 50196,
                         "AADSTS50196: The server terminated an operation because it encountered a "

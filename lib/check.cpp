@@ -3,6 +3,7 @@
 #include "check.hpp"
 
 #include "auth.hpp"
+#include "cloud.hpp"
 #include "credentials.hpp"
 #include "deadline.hpp"
 #include "evaluate.hpp"
@@ -63,7 +64,7 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   TokenSource tokens(
       open_token_cache(config, env, trace),
       token_cache_key({config.authority_host, config.tenant, config.client_id,
-                       credential->identity(), config.graph_endpoint + "/.default"}),
+                       credential->identity(), graph_scope(config.graph_endpoint)}),
       [&] {
         TokenContext context{config, env, http, deadline, trace, now()};
         return credential->acquire(context);

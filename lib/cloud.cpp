@@ -27,4 +27,8 @@ const CloudEndpoints *find_cloud(std::string_view name) {
   return nullptr;
 }
 
+std::string graph_scope(std::string_view graph_endpoint) {
+  return std::string(graph_endpoint) + "/.default";
+}
+
 } // namespace cps

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace cps {
@@ -19,5 +20,9 @@ const std::array<CloudEndpoints, 4> &known_clouds();
 
 // The cloud of that name, or nullptr.
 const CloudEndpoints *find_cloud(std::string_view name);
+
+// The client-credentials scope for a Graph endpoint: "<endpoint>/.default", which asks for the
+// app's granted application permissions on that resource (graph-api.md section 3).
+std::string graph_scope(std::string_view graph_endpoint);
 
 } // namespace cps

@@ -4,6 +4,7 @@
 
 #include "assertion.hpp"
 #include "certificate.hpp"
+#include "cloud.hpp"
 #include "credential_kinds.hpp"
 #include "errors.hpp"
 #include "managed_identity.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 TokenRequest token_request_for(const Config &config) {
   return TokenRequest{token_url(config.authority_host, config.tenant), config.client_id,
-                      config.graph_endpoint + "/.default"};
+                      graph_scope(config.graph_endpoint)};
 }
 
 std::string utc_date(std::int64_t unix_seconds) {

@@ -42,6 +42,23 @@ TEST_CASE("each cloud's token host and Graph endpoint") {
                        doctest::Contains("use global, usgov, usgovdod, china"), UsageError);
 }
 
+TEST_CASE("the token scope is the Graph endpoint's /.default, in every cloud") {
+  struct Row {
+    const char *cloud, *scope;
+  };
+  for (const Row &row : {Row{"global", "https://graph.microsoft.com/.default"},
+                         Row{"usgov", "https://graph.microsoft.us/.default"},
+                         Row{"usgovdod", "https://dod-graph.microsoft.us/.default"},
+                         Row{"china", "https://microsoftgraph.chinacloudapi.cn/.default"}}) {
+    CAPTURE(row.cloud);
+    CHECK(graph_scope(parse({"--cloud", row.cloud}).graph_endpoint) == row.scope);
+  }
+  // The default (no --cloud) and an endpoint given with a trailing slash.
+  CHECK(graph_scope(parse({}).graph_endpoint) == "https://graph.microsoft.com/.default");
+  CHECK(graph_scope(parse({"--graph-endpoint", "https://127.0.0.1:8443/"}).graph_endpoint) ==
+        "https://127.0.0.1:8443/.default");
+}
+
 TEST_CASE("explicit hosts win over --cloud, --cloud wins over AZURE_AUTHORITY_HOST") {
   Config explicit_hosts = parse({"--authority-host", "https://127.0.0.1:1", "--cloud", "china",
                                  "--graph-endpoint", "https://127.0.0.1:2"});

@@ -87,9 +87,12 @@ TEST_CASE("retry: backoff_delay stays in [cap/2, cap) and grows to a 2 s cap") {
   CHECK(backoff_delay(1000, 0.999) <= milliseconds(2000));
   CHECK(backoff_delay(0, 0.0) == backoff_delay(1, 0.0));
   CHECK(backoff_delay(-5, 0.0) == backoff_delay(1, 0.0));
+  // The documented limits, written out rather than read back from the policy: 3 attempts, and
+  // no single wait (Retry-After or backoff) longer than 5 s.
   RetryPolicy policy;
   CHECK(policy.max_attempts == 3);
-  CHECK(backoff_delay(policy.max_attempts, 0.999) <= policy.max_wait);
+  CHECK(policy.max_wait == milliseconds(5000));
+  CHECK(backoff_delay(3, 0.999) <= milliseconds(5000));
 }
 
 TEST_CASE("retry: policies add Graph's 424 and the metadata service's 404, 410 and 5xx") {

@@ -123,13 +123,15 @@ check "--version exits 0 or 3" test "$status" = 0 -o "$status" = 3
 # Icinga 2 finds the CheckCommand through include <plugins-contrib>.
 if [ -x /usr/sbin/icinga2 ]; then
     i2=$work/icinga2
-    mkdir -p "$i2/cache"
+    # A private configuration: none of /etc/icinga2 (its constants or zones.d) nor the system's
+    # data, cache or log folders; only the package's files under /usr/share/icinga2/include.
+    mkdir -p "$i2/cache" "$i2/data" "$i2/log" "$i2/zones.d"
     # icinga2 drops root privileges to its own user, even to validate.
     chmod 755 "$work"
     chown -R nagios: "$i2" 2>/dev/null || true
     cat >"$i2/icinga2.conf" <<'EOF'
 /* the package's CheckCommand, found as Debian's icinga2.conf finds it */
-include "/etc/icinga2/constants.conf"
+const PluginDir = "/usr/lib/nagios/plugins"
 include <itl>
 include <plugins>
 include <plugins-contrib>
@@ -141,7 +143,9 @@ object Service "password-sync" {
 }
 EOF
     valid=""
-    if icinga2 daemon -C -c "$i2/icinga2.conf" -DCacheDir="$i2/cache" \
+    if icinga2 daemon -C -c "$i2/icinga2.conf" -DCacheDir="$i2/cache" -DDataDir="$i2/data" \
+           -DLogDir="$i2/log" -DZonesDir="$i2/zones.d" -DObjectsPath="$i2/cache/icinga2.debug" \
+           -DVarsPath="$i2/cache/icinga2.vars" -DModAttrPath="$i2/data/modified-attributes.conf" \
            >"$i2/validate.log" 2>&1 &&
        ! grep -q 'warning/' "$i2/validate.log"; then
         valid=1

@@ -62,21 +62,40 @@ std::string read_ini_file(const std::string &path) {
   }
 }
 
+// NAGIOS_CONFIG_PATH (deprecated upstream, still read): each folder's three file names in turn.
+std::vector<std::string> nagios_config_path_files(const Environment &env) {
+  std::vector<std::string> files;
+  auto path = env("NAGIOS_CONFIG_PATH");
+  std::string_view rest = path ? std::string_view(*path) : std::string_view();
+  while (!rest.empty()) {
+    std::size_t colon = rest.find(':');
+    std::string_view folder = rest.substr(0, colon);
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    if (folder.empty()) {
+      continue;
+    }
+    for (const char *name : {"monitoring-plugins.ini", "plugins.ini", "nagios-plugins.ini"}) {
+      files.push_back(std::string(folder) + "/" + name);
+    }
+  }
+  return files;
+}
+
 std::string find_ini_file(const Environment &env, const FileExists &exists) {
   if (auto configured = env("MP_CONFIG_FILE"); configured && !configured->empty()) {
     return *configured;
   }
-  for (const std::string &candidate : default_ini_files()) {
+  std::vector<std::string> candidates = nagios_config_path_files(env);
+  candidates.insert(candidates.end(), default_ini_files().begin(), default_ini_files().end());
+  for (const std::string &candidate : candidates) {
     if (exists(candidate)) {
       return candidate;
     }
   }
-  std::string tried;
-  for (const std::string &candidate : default_ini_files()) {
-    tried += (tried.empty() ? "" : ", ") + candidate;
-  }
-  throw UsageError("--extra-opts: no ini file found (tried MP_CONFIG_FILE, " + tried +
-                   "); name one with --extra-opts=section@FILE");
+  throw UsageError("--extra-opts: no ini file found (MP_CONFIG_FILE unset, none of " +
+                   std::to_string(candidates.size()) + " Monitoring Plugins locations from " +
+                   candidates.front() + " to " + candidates.back() +
+                   " exists); name one with --extra-opts=section@FILE");
 }
 
 } // namespace
@@ -97,10 +116,19 @@ ExtraOptsSpec parse_extra_opts_spec(std::string_view value) {
 }
 
 const std::vector<std::string> &default_ini_files() {
+  // As current monitoring-plugins releases (lib/parse_ini.c, default_ini_path_names): the current
+  // locations first, then the deprecated ones it still reads.
   static const std::vector<std::string> files{
-      "/etc/nagios/plugins.ini",           "/usr/local/nagios/etc/plugins.ini",
-      "/usr/local/etc/nagios/plugins.ini", "/etc/opt/nagios/plugins.ini",
-      "/etc/nagios-plugins.ini",           "/usr/local/etc/nagios-plugins.ini",
+      "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
+      "/usr/local/etc/monitoring-plugins.ini",
+      "/etc/monitoring-plugins/monitoring-plugins.ini",
+      "/etc/monitoring-plugins.ini",
+      "/etc/nagios/plugins.ini",
+      "/usr/local/nagios/etc/plugins.ini",
+      "/usr/local/etc/nagios/plugins.ini",
+      "/etc/opt/nagios/plugins.ini",
+      "/etc/nagios-plugins.ini",
+      "/usr/local/etc/nagios-plugins.ini",
       "/etc/opt/nagios-plugins.ini"};
   return files;
 }

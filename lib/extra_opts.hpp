@@ -13,13 +13,14 @@ namespace cps {
 
 struct ExtraOptsSpec {
   std::string section; // empty: the plugin's name
-  std::string file;    // empty: MP_CONFIG_FILE, else the first default file that exists
+  std::string file;    // empty: MP_CONFIG_FILE, else the first file found by the search
 };
 
 // "section", "@file", "section@file" or "". Throws UsageError.
 ExtraOptsSpec parse_extra_opts_spec(std::string_view value);
 
-// The files searched, in order, when no @file is given (as monitoring-plugins does).
+// The files searched, in order, when no @file is given (as monitoring-plugins does), after
+// MP_CONFIG_FILE and the folders of NAGIOS_CONFIG_PATH.
 const std::vector<std::string> &default_ini_files();
 
 // The options of one section as arguments ("--name=value" or "--name"), in file order. Throws

@@ -221,8 +221,9 @@ const OptionSpec options_after_credentials[] = {
      [](Config &c, std::string_view v) { c.proxy = proxy_url(v); }},
     {'\0', "extra-opts", "[SECTION][@FILE]",
      "Read options from SECTION (default: check_password_sync) of an ini\n"
-     "file (default: MP_CONFIG_FILE, else /etc/nagios/plugins.ini and the\n"
-     "other Monitoring Plugins locations). The command line overrides it.",
+     "file (default: MP_CONFIG_FILE, else the first of the Monitoring\n"
+     "Plugins locations, /etc/monitoring-plugins/monitoring-plugins.ini,\n"
+     "/etc/nagios/plugins.ini...). The command line overrides it.",
      [](Config &c, std::string_view v) { c.extra_opts.emplace_back(v); }, true},
     {'\0', "token-cache", "DIR",
      "Keep access tokens in DIR (created 0700; refused when it is a symlink,\n"

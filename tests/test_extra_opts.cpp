@@ -74,8 +74,8 @@ TEST_CASE("syntax errors and missing sections name the file and line") {
 }
 
 TEST_CASE("the default file: MP_CONFIG_FILE, else the first Monitoring Plugins location") {
-  CHECK(default_ini_files().front() == "/etc/nagios/plugins.ini");
-  CHECK(default_ini_files().size() == 7);
+  CHECK(default_ini_files().front() == "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini");
+  CHECK(default_ini_files().size() == 11);
   char path[] = "/tmp/cps-test-ini-XXXXXX";
   int fd = mkstemp(path);
   REQUIRE(fd >= 0);
@@ -91,7 +91,31 @@ TEST_CASE("the default file: MP_CONFIG_FILE, else the first Monitoring Plugins l
                        doctest::Contains("'/etc/nagios-plugins.ini'"), UsageError);
   CHECK_THROWS_WITH_AS(read_extra_opts("", environment(), existing({})),
                        doctest::Contains("no ini file found"), UsageError);
+  // The current Monitoring Plugins locations come before the deprecated ones.
+  CHECK_THROWS_WITH_AS(
+      read_extra_opts(
+          "", environment(),
+          existing({"/etc/nagios/plugins.ini", "/etc/monitoring-plugins/monitoring-plugins.ini"})),
+      doctest::Contains("'/etc/monitoring-plugins/monitoring-plugins.ini'"), UsageError);
+  CHECK_THROWS_WITH_AS(
+      read_extra_opts("", environment(), existing({"/etc/monitoring-plugins.ini"})),
+      doctest::Contains("'/etc/monitoring-plugins.ini'"), UsageError);
   std::remove(path);
   CHECK_THROWS_WITH_AS(read_extra_opts(std::string("@") + path, environment(), existing({})),
                        doctest::Contains("cannot open"), UsageError);
+}
+
+TEST_CASE("the default file: NAGIOS_CONFIG_PATH folders come before the fixed locations") {
+  // Each folder in turn, its three names in monitoring-plugins' order; empty entries skipped.
+  auto env = environment({{"NAGIOS_CONFIG_PATH", "::/srv/a:/srv/b"}});
+  CHECK_THROWS_WITH_AS(
+      read_extra_opts("", env,
+                      existing({"/srv/b/monitoring-plugins.ini", "/srv/a/nagios-plugins.ini",
+                                "/etc/monitoring-plugins.ini"})),
+      doctest::Contains("'/srv/a/nagios-plugins.ini'"), UsageError);
+  CHECK_THROWS_WITH_AS(
+      read_extra_opts("", env, existing({"/srv/a/plugins.ini", "/srv/a/nagios-plugins.ini"})),
+      doctest::Contains("'/srv/a/plugins.ini'"), UsageError);
+  CHECK_THROWS_WITH_AS(read_extra_opts("", env, existing({})),
+                       doctest::Contains("none of 17 Monitoring Plugins locations"), UsageError);
 }

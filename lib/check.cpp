@@ -70,10 +70,17 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
         return credential->acquire(context);
       },
       deadline, trace, now);
+  GraphQuery query;
+  if (auto notes = tokens.graph_notes()) {
+    apply_graph_notes(*notes, now(), query);
+  }
+  bool asked_password_time = query.password_sync_time;
   SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
-    return fetch_sync_status(http, config.graph_endpoint, access_token, GraphQuery{}, deadline,
-                             trace);
+    return fetch_sync_status(http, config.graph_endpoint, access_token, query, deadline, trace);
   });
+  if (asked_password_time && !query.password_sync_time) {
+    tokens.keep_graph_notes(graph_notes_text(query, now()));
+  }
   CheckResult result = evaluate(status, policy_from(config), now());
   result.details.insert(result.details.begin(), "tenant: " + config.tenant);
   result.details.push_back("checked: Graph beta organization and "

@@ -106,7 +106,12 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
   bool synced = status.sync_enabled == SyncEnabled::True;
   if (policy.password_sync_mode == PasswordSyncMode::Require) {
     judge_password_feature(verdict, status);
-    if (synced || status.last_password_sync) {
+    if (!status.password_sync_time_reported) {
+      // No invented age and no password_sync_age perfdata: the directory sync and the flag judge.
+      verdict.summary.push_back("Graph in this cloud has no password sync time");
+      verdict.details.push_back("last password sync: not reported (this cloud's Graph schema "
+                                "lacks onPremisesLastPasswordSyncDateTime)");
+    } else if (synced || status.last_password_sync) {
       judge_age(verdict,
                 {"password_sync_age", "password sync", "onPremisesLastPasswordSyncDateTime",
                  status.last_password_sync, policy.password_sync},

@@ -9,6 +9,7 @@
 #include "timestamp.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 #include <random>
 #include <set>
@@ -22,6 +23,8 @@ enum class Need { Required, Optional };
 using Parser = void (*)(const rapidjson::Value &body, std::string_view source, SyncStatus &status);
 // An optional reading Graph would not give (403, 404, throttled): records why in the status.
 using Fallback = void (*)(SyncStatus &status, const std::string &why);
+// Takes a property the cloud's schema lacks out of the query; false when it was not asked for.
+using Narrow = bool (*)(GraphQuery &query);
 
 // One Graph sub-request of the $batch. Adding a reading is one entry here and one parser.
 struct SubRequest {
@@ -32,14 +35,22 @@ struct SubRequest {
   const char *permission; // the application permission a 403 asks for
   const char *not_found;  // what a 404 means, or nullptr when it is an ordinary failure
   Parser parse;
-  Fallback fallback; // Optional entries only
+  Fallback fallback;      // Optional entries only
+  const char *may_lack;   // a $select property some clouds' schemas lack, or nullptr
+  Narrow narrow;          // drops may_lack from the query
 };
 
-std::string organization_url(const GraphQuery &) {
+std::string organization_url(const GraphQuery &query) {
   // onPremisesLastPasswordSyncDateTime is beta-only (absent from msgraph-metadata
   // schemas/v1.0-Prod.csdl), hence the beta $batch.
-  return "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
-         "onPremisesLastPasswordSyncDateTime";
+  return std::string("/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime") +
+         (query.password_sync_time ? ",onPremisesLastPasswordSyncDateTime" : "");
+}
+
+bool without_password_sync_time(GraphQuery &query) {
+  bool asked = query.password_sync_time;
+  query.password_sync_time = false;
+  return asked;
 }
 
 std::string sync_features_url(const GraphQuery &) {
@@ -52,13 +63,16 @@ void feature_unreadable(SyncStatus &status, const std::string &why) {
 }
 
 const SubRequest sub_requests[] = {
+    // The password sync time is absent from the beta organization of beta-GovSG, beta-USNat and
+    // beta-USSec (msgraph-metadata schemas/*.csdl, 2026-08): Graph there answers 400.
     {"org", organization_url, Need::Required, "the organization", "Organization.Read.All",
-     nullptr, parse_organization, nullptr},
+     nullptr, parse_organization, nullptr, "onPremisesLastPasswordSyncDateTime",
+     without_password_sync_time},
     // App-only access is "Not supported" in Microsoft's permission table, yet works in practice
     // (graph-api reference, section 2): optional, and a 403 degrades to the timestamps.
     {"sync", sync_features_url, Need::Optional, "password hash sync feature flag",
      "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features,
-     feature_unreadable},
+     feature_unreadable, nullptr, nullptr},
 };
 static_assert(std::size(sub_requests) <= max_batch_requests, "Graph takes 20 per $batch");
 
@@ -217,8 +231,20 @@ std::string unavailable_note(const SubRequest &entry, long status, const GraphEr
   return note;
 }
 
-void handle_answer(const SubRequest &entry, BatchState &state, long status,
+// Graph's OData answer to a $select of a property its schema lacks: 400 "Could not find a
+// property named 'X' on type 'microsoft.graph.organization'." (BadRequest is no finer code).
+bool names_unknown_property(long status, const GraphErrorBody &error, const char *property) {
+  return status == 400 && property != nullptr &&
+         error.message.find(std::string("Could not find a property named '") + property + "'") !=
+             std::string::npos;
+}
+
+void handle_answer(const SubRequest &entry, GraphQuery &query, BatchState &state, long status,
                    const rapidjson::Value *body, std::string_view source) {
+  if (names_unknown_property(status, error_of(body), entry.may_lack) && entry.narrow(query)) {
+    state.ask_again = true; // once: the property is no longer asked for
+    return;
+  }
   if (status == 200 && body != nullptr) {
     entry.parse(*body, source, state.status);
   } else if (entry.need == Need::Required) {
@@ -240,7 +266,8 @@ void note_throttled(BatchState &state, const std::string &id, long status,
   }
 }
 
-void handle_sub_response(BatchState &state, const rapidjson::Value &sub, std::string_view source) {
+void handle_sub_response(GraphQuery &query, BatchState &state, const rapidjson::Value &sub,
+                         std::string_view source) {
   auto id = string_member(sub, "id");
   const rapidjson::Value *status_value = member(sub, "status");
   if (!id || status_value == nullptr || !status_value->IsInt()) {
@@ -256,7 +283,7 @@ void handle_sub_response(BatchState &state, const rapidjson::Value &sub, std::st
     note_throttled(state, *id, status, sub);
     return;
   }
-  handle_answer(*entry, state, status, member(sub, "body"), source);
+  handle_answer(*entry, query, state, status, member(sub, "body"), source);
 }
 
 const rapidjson::Value &batch_responses(const rapidjson::Document &document,
@@ -297,7 +324,7 @@ HttpRequest batch_request(const std::string &graph_endpoint, const std::string &
 
 // One round: sends what is still missing and records what came back.
 void batch_round(HttpClient &http, const std::string &graph_endpoint,
-                 const std::string &access_token, const GraphQuery &query,
+                 const std::string &access_token, GraphQuery &query,
                  const Deadline &deadline, BatchState &state) {
   HttpRequest request = batch_request(graph_endpoint, access_token, query, state);
   RetryPolicy policy;
@@ -326,6 +353,39 @@ void give_up_throttled(const GraphQuery &query, BatchState &state, const std::st
 
 } // namespace
 
+namespace {
+
+constexpr std::string_view graph_notes_magic = "check_password_sync graph notes v1\n";
+constexpr std::string_view lacks_password_time = "lacks onPremisesLastPasswordSyncDateTime ";
+constexpr std::int64_t graph_notes_lifetime = 7 * 86400;
+
+} // namespace
+
+std::string graph_notes_text(const GraphQuery &query, std::int64_t now_unix) {
+  if (query.password_sync_time) {
+    return {};
+  }
+  return std::string(graph_notes_magic) + std::string(lacks_password_time) +
+         std::to_string(now_unix) + "\n";
+}
+
+void apply_graph_notes(std::string_view text, std::int64_t now_unix, GraphQuery &query) {
+  if (text.substr(0, graph_notes_magic.size()) != graph_notes_magic) {
+    return;
+  }
+  std::size_t at = text.find(lacks_password_time);
+  if (at == std::string_view::npos) {
+    return;
+  }
+  std::string rest(text.substr(at + lacks_password_time.size(), 20));
+  char *end = nullptr;
+  long long learnt = std::strtoll(rest.c_str(), &end, 10);
+  if (end != rest.c_str() && *end == '\n' && learnt <= now_unix &&
+      now_unix - learnt < graph_notes_lifetime) {
+    query.password_sync_time = false;
+  }
+}
+
 std::vector<std::string> sub_request_ids(const GraphQuery &query) {
   std::vector<std::string> ids;
   BatchState nothing_yet;
@@ -347,10 +407,11 @@ bool batch_complete(const GraphQuery &query, const BatchState &state) {
 }
 
 void read_batch_answer(const HttpResponse &response, const std::string &source,
-                       const GraphQuery &query, BatchState &state) {
+                       GraphQuery &query, BatchState &state) {
   check_batch_status(response, source);
   rapidjson::Document document = parse_json(response.body, source);
   state.throttled = false;
+  state.ask_again = false;
   state.throttle_wait.reset();
   std::set<std::string> seen_ids;
   for (const rapidjson::Value &sub : batch_responses(document, source).GetArray()) {
@@ -359,9 +420,9 @@ void read_batch_answer(const HttpResponse &response, const std::string &source,
       throw ApiFormatError("unexpected answer from " + source + ": the $batch answer holds '" +
                            sanitize_text(id->substr(0, 40)) + "' twice");
     }
-    handle_sub_response(state, sub, source);
+    handle_sub_response(query, state, sub, source);
   }
-  if (!state.throttled && !batch_complete(query, state)) {
+  if (!state.throttled && !state.ask_again && !batch_complete(query, state)) {
     throw ApiFormatError("unexpected answer from " + source +
                          ": the $batch answer lacks a requested response");
   }
@@ -403,9 +464,15 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
   }
   const rapidjson::Value *features = member(settings, "features");
   const rapidjson::Value *enabled = features ? member(*features, "passwordSyncEnabled") : nullptr;
+  if (enabled != nullptr && enabled->IsNull()) {
+    // Edm.Boolean, nullable (msgraph-metadata schemas/v1.0-Prod.csdl): a documented answer.
+    feature_unreadable(status, "Graph reports no password hash sync feature flag "
+                               "(features.passwordSyncEnabled is null)");
+    return;
+  }
   if (enabled == nullptr || !enabled->IsBool()) {
     throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": features.passwordSyncEnabled is not true or false");
+                         ": features.passwordSyncEnabled is not true, false or null");
   }
   status.password_sync_feature =
       enabled->GetBool() ? PasswordSyncFeature::Enabled : PasswordSyncFeature::Disabled;
@@ -413,7 +480,7 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
 }
 
 SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint,
-                             const std::string &access_token, const GraphQuery &query,
+                             const std::string &access_token, GraphQuery &query,
                              const Deadline &deadline, Trace &trace) {
   BatchState state;
   std::random_device seed;
@@ -422,6 +489,11 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
     if (batch_complete(query, state)) {
       break;
     }
+    if (state.ask_again && !state.throttled) {
+      trace.note(1, "Graph in this cloud lacks onPremisesLastPasswordSyncDateTime; asking again "
+                    "without it");
+      continue;
+    }
     auto wait = state.throttle_wait.value_or(backoff_delay(round, (seed() % 1000) / 1000.0));
     if (round >= max_batch_rounds || !wait_within(deadline, wait)) {
       give_up_throttled(query, state, host_of(graph_endpoint));
@@ -429,6 +501,7 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
     }
     trace.note(1, "Graph throttled a batch sub-request; retrying");
   }
+  state.status.password_sync_time_reported = query.password_sync_time;
   return state.status;
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <rapidjson/document.h>
@@ -22,7 +23,11 @@ namespace cps {
 constexpr std::size_t max_batch_requests = 20;
 
 // What this check asks Graph for; the table of sub-requests reads it.
-struct GraphQuery {};
+struct GraphQuery {
+  // onPremisesLastPasswordSyncDateTime in the organization's $select. Cleared when Graph answers
+  // that its schema has no such property; the caller may remember that for the tenant.
+  bool password_sync_time = true;
+};
 
 // The latest throttled (429, 503, 504) answer to a sub-request, kept to name it if it persists.
 struct ThrottledAnswer {
@@ -38,7 +43,17 @@ struct BatchState {
   std::map<std::string, ThrottledAnswer> throttled_answers;
   std::optional<std::chrono::milliseconds> throttle_wait; // the longest Retry-After this round
   bool throttled = false;
+  bool ask_again = false; // a sub-request is to be sent again at once, with a narrower $select
 };
+
+// What a check learnt about the tenant's Graph, as text kept next to its token: one line
+// "lacks <property> <unix time>" per property the cloud's schema lacks. Empty when nothing was
+// learnt. Unknown lines are skipped, so the format can grow.
+std::string graph_notes_text(const GraphQuery &query, std::int64_t now_unix);
+
+// Narrows query by notes learnt within the last week (after that, Graph is asked again, so a cloud
+// that gains the property is noticed).
+void apply_graph_notes(std::string_view text, std::int64_t now_unix, GraphQuery &query);
 
 // The ids of the sub-requests the query makes, in the table's order.
 std::vector<std::string> sub_request_ids(const GraphQuery &query);
@@ -59,13 +74,15 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
 
 // Reads one $batch answer (status, content type, JSON, sub-responses matched by id) into state.
 // Throws GraphError, ServiceError or ApiFormatError.
+// A sub-request whose $select names a property the cloud lacks narrows query and stays pending.
 void read_batch_answer(const HttpResponse &response, const std::string &source,
-                       const GraphQuery &query, BatchState &state);
+                       GraphQuery &query, BatchState &state);
 
-// Asks Graph with one $batch (more only when a sub-request is throttled). Throws GraphError,
-// ServiceError, ApiFormatError, TransportError or TimeoutError.
+// Asks Graph with one $batch (more only when a sub-request is throttled, or once more without
+// a property the cloud's schema lacks: query then says so). Throws GraphError, ServiceError,
+// ApiFormatError, TransportError or TimeoutError.
 SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint,
-                             const std::string &access_token, const GraphQuery &query,
+                             const std::string &access_token, GraphQuery &query,
                              const Deadline &deadline, Trace &trace);
 
 } // namespace cps

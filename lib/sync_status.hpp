@@ -18,6 +18,9 @@ struct SyncStatus {
   std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime
   PasswordSyncFeature password_sync_feature = PasswordSyncFeature::Unreadable;
   std::string feature_note; // why the feature flag could not be read
+  // False where the cloud's Graph schema lacks onPremisesLastPasswordSyncDateTime (it is beta-only
+  // and absent from some clouds' beta schema: msgraph-metadata schemas/beta-USNat.csdl).
+  bool password_sync_time_reported = true;
 };
 
 } // namespace cps

@@ -273,6 +273,30 @@ bool TokenCache::store(const std::string &key, const AccessToken &token, std::in
   return true;
 }
 
+std::optional<std::string> TokenCache::load_graph_notes(const std::string &key) const {
+  std::optional<Secret> content = read_private_file(dir_.get(), key + ".graph");
+  if (!content || content->reveal().size() > 4096) {
+    return std::nullopt;
+  }
+  return content->reveal();
+}
+
+bool TokenCache::store_graph_notes(const std::string &key, const std::string &text) const {
+  std::string temp = temp_name(key);
+  Fd fd(::openat(dir_.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                 0600));
+  if (!fd.valid()) {
+    return false;
+  }
+  bool written = ::fchmod(fd.get(), 0600) == 0 && write_fully(fd.get(), text);
+  fd.reset();
+  if (!written || ::renameat(dir_.get(), temp.c_str(), dir_.get(), (key + ".graph").c_str()) != 0) {
+    ::unlinkat(dir_.get(), temp.c_str(), 0);
+    return false;
+  }
+  return true;
+}
+
 void TokenCache::drop(const std::string &key) const {
   ::unlinkat(dir_.get(), (key + ".token").c_str(), 0);
 }
@@ -376,6 +400,16 @@ void TokenSource::reject() {
   }
   token_.reset();
   from_cache_ = false;
+}
+
+std::optional<std::string> TokenSource::graph_notes() const {
+  return cache_ ? cache_->load_graph_notes(key_) : std::nullopt;
+}
+
+void TokenSource::keep_graph_notes(const std::string &text) {
+  if (cache_ && !cache_->store_graph_notes(key_, text)) {
+    trace_.note(1, "what Graph in this cloud lacks was not kept in the token cache");
+  }
 }
 
 bool is_rejected_token(const GraphError &error) {

@@ -60,6 +60,12 @@ public:
 
   void drop(const std::string &key) const;
 
+  // What a check learnt about the tenant's Graph (a property its cloud lacks), kept next to the
+  // key's token in <key>.graph so that later checks send one request. Small text, not secret;
+  // written like the token (0600, temp file, rename). nullopt when absent or unsafe.
+  std::optional<std::string> load_graph_notes(const std::string &key) const;
+  bool store_graph_notes(const std::string &key, const std::string &text) const;
+
   // An exclusive flock on the key's lock file, waiting at most `wait`; an invalid Fd if it was not
   // acquired in time.
   Fd lock(const std::string &key, std::chrono::milliseconds wait) const;
@@ -89,6 +95,10 @@ public:
 
   // Graph rejected the current token: forget it here and in the cache.
   void reject();
+
+  // The notes on the tenant's Graph kept next to the token (TokenCache::load_graph_notes).
+  std::optional<std::string> graph_notes() const;
+  void keep_graph_notes(const std::string &text);
 
 private:
   bool take_cached();

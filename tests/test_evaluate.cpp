@@ -237,6 +237,25 @@ TEST_CASE("evaluate: null timestamps with sync enabled are WARNING naming the pr
   CHECK(has(none.summary, "onPremisesLastSyncDateTime is null"));
 }
 
+TEST_CASE("evaluate: a cloud without the password sync time is judged by directory sync and flag") {
+  SyncStatus status = healthy();
+  status.last_password_sync.reset();
+  status.password_sync_time_reported = false;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Ok); // a missing time is not "never recorded" here
+  CHECK(has(result.summary, "Graph in this cloud has no password sync time"));
+  CHECK_FALSE(has(result.summary, "no password sync recorded"));
+  CHECK(perf(result, "password_sync_age") == nullptr);
+  REQUIRE(perf(result, "dirsync_age") != nullptr);
+  CHECK(perf(result, "dirsync_age")->seconds == 720);
+
+  status.last_dirsync = now - four_days_two_hours;
+  CHECK(evaluate(status, default_policy(), now).state == State::Warning);
+  status.last_dirsync = now - 720;
+  status.password_sync_feature = PasswordSyncFeature::Disabled;
+  CHECK(evaluate(status, default_policy(), now).state == State::Critical);
+}
+
 TEST_CASE("evaluate: timestamps in the future count as age 0") {
   SyncStatus status = healthy();
   status.last_password_sync = now + 3600;

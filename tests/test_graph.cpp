@@ -188,7 +188,8 @@ TEST_CASE("graph: one $batch holds every sub-request, within Graph's limit of 20
 TEST_CASE("graph: read_batch_answer fills SyncStatus from the sub-responses, in any order") {
   for (const std::string &responses : {org_ok + "," + sync_ok, sync_ok + "," + org_ok}) {
     BatchState state;
-    read_batch_answer(batch_answer(responses), source, GraphQuery{}, state);
+    GraphQuery query;
+    read_batch_answer(batch_answer(responses), source, query, state);
     CHECK(batch_complete(GraphQuery{}, state));
     CHECK(state.status.sync_enabled == SyncEnabled::True);
     CHECK(state.status.last_dirsync == 1663610620);
@@ -201,8 +202,8 @@ TEST_CASE("graph: a 403 names the permission: required fails, optional degrades"
       R"("status":403,"body":{"error":{"code":"Authorization_RequestDenied",)"
       R"("message":"Insufficient privileges to complete the operation."}}})";
   BatchState state;
-  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync",)" + denied), source, GraphQuery{},
-                    state);
+  GraphQuery query;
+  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync",)" + denied), source, query, state);
   CHECK(batch_complete(GraphQuery{}, state));
   CHECK(state.status.password_sync_feature == PasswordSyncFeature::Unreadable);
   CHECK(state.status.feature_note.find("OnPremDirectorySynchronization.Read.All") !=
@@ -210,23 +211,55 @@ TEST_CASE("graph: a 403 names the permission: required fails, optional degrades"
 
   BatchState refused;
   CHECK_THROWS_WITH_AS(read_batch_answer(batch_answer(sync_ok + R"(,{"id":"org",)" + denied),
-                                         source, GraphQuery{}, refused),
+                                         source, query, refused),
                        doctest::Contains("Organization.Read.All"), GraphError);
 }
 
 TEST_CASE("graph: a throttled sub-request stays pending; a missing one is an ApiFormatError") {
   BatchState state;
+  GraphQuery query;
   read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync","status":429,"headers":)"
                                           R"({"Retry-After":"2"},"body":{}})"),
-                    source, GraphQuery{}, state);
+                    source, query, state);
   CHECK(state.throttled);
   CHECK_FALSE(batch_complete(GraphQuery{}, state));
   CHECK(state.throttle_wait == std::chrono::milliseconds(2000));
   CHECK(request_count(batch_request_body(GraphQuery{}, state)) == 1);
 
   BatchState lacking;
-  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, GraphQuery{}, lacking),
+  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, query, lacking),
                   ApiFormatError);
+}
+
+TEST_CASE("graph: a cloud whose schema lacks the password sync time is asked again without it") {
+  const std::string unknown_property =
+      R"({"id":"org","status":400,"body":{"error":{"code":"BadRequest","message":)"
+      R"("Could not find a property named 'onPremisesLastPasswordSyncDateTime' on type )"
+      R"('microsoft.graph.organization'."}}})";
+  GraphQuery query;
+  BatchState state;
+  read_batch_answer(batch_answer(unknown_property + "," + sync_ok), source, query, state);
+  CHECK(state.ask_again);
+  CHECK_FALSE(query.password_sync_time);
+  CHECK_FALSE(batch_complete(query, state));
+  std::string again = batch_request_body(query, state);
+  CHECK(again == R"({"requests":[{"id":"org","method":"GET","url":"/organization?$select=)"
+                 R"(onPremisesSyncEnabled,onPremisesLastSyncDateTime"}]})");
+  // Once only: the same answer to the narrowed query is a failure, not another round.
+  BatchState second;
+  second.answered.insert("sync");
+  CHECK_THROWS_AS(read_batch_answer(batch_answer(unknown_property), source, query, second),
+                  GraphError);
+  // Another 400 is not taken for a missing property.
+  GraphQuery other;
+  BatchState third;
+  CHECK_THROWS_AS(
+      read_batch_answer(batch_answer(R"({"id":"org","status":400,"body":{"error":{"code":)"
+                                     R"("BadRequest","message":"Invalid request."}}},)" +
+                                     sync_ok),
+                        source, other, third),
+      GraphError);
+  CHECK(other.password_sync_time);
 }
 
 TEST_CASE("graph: parse_organization on the reference payloads") {
@@ -322,6 +355,12 @@ TEST_CASE("graph: parse_sync_features") {
   SyncStatus minimal = features(R"({"value":[{"features":{"passwordSyncEnabled":true}}]})");
   CHECK(minimal.password_sync_feature == PasswordSyncFeature::Enabled);
 
+  SyncStatus null_flag =
+      features(R"({"value":[{"features":{"passwordSyncEnabled":null}}]})");
+  CHECK(null_flag.password_sync_feature == PasswordSyncFeature::Unreadable);
+  CHECK(null_flag.feature_note.find("features.passwordSyncEnabled is null") != std::string::npos);
+  CHECK(null_flag.feature_note.find("judged by timestamps") != std::string::npos);
+
   SyncStatus empty = features(R"({"value":[]})");
   CHECK(empty.password_sync_feature == PasswordSyncFeature::Unreadable);
   CHECK_FALSE(empty.feature_note.empty());
@@ -332,7 +371,6 @@ TEST_CASE("graph: parse_sync_features rejects a missing or mistyped flag") {
            R"({"value":[{"id":"x"}]})",
            R"({"value":[{"features":null}]})",
            R"({"value":[{"features":{}}]})",
-           R"({"value":[{"features":{"passwordSyncEnabled":null}}]})",
            R"({"value":[{"features":{"passwordSyncEnabled":"true"}}]})",
            R"({"value":[{"features":{"passwordSyncEnabled":1}}]})",
            R"({"value":[{"features":[true]}]})",
@@ -392,4 +430,36 @@ TEST_CASE("graph: member and string_member") {
   CHECK_FALSE(string_member(document, "missing").has_value());
   CHECK(member(document, "o") != nullptr);
   CHECK(member(document["n"], "x") == nullptr); // not an object
+}
+
+TEST_CASE("graph: notes on a cloud without the password sync time, kept for a week") {
+  const std::int64_t learnt = 1764500000;
+  GraphQuery narrowed;
+  narrowed.password_sync_time = false;
+  std::string text = graph_notes_text(narrowed, learnt);
+  CHECK(text == "check_password_sync graph notes v1\n"
+                "lacks onPremisesLastPasswordSyncDateTime 1764500000\n");
+  CHECK(graph_notes_text(GraphQuery{}, learnt).empty()); // nothing learnt, nothing kept
+
+  GraphQuery next_hour;
+  apply_graph_notes(text, learnt + 3600, next_hour);
+  CHECK_FALSE(next_hour.password_sync_time);
+  GraphQuery after_a_week;
+  apply_graph_notes(text, learnt + 7 * 86400, after_a_week);
+  CHECK(after_a_week.password_sync_time); // asked again: the cloud may have gained it
+  for (const char *bad : {"", "check_password_sync graph notes v2\nlacks "
+                              "onPremisesLastPasswordSyncDateTime 1764500000\n",
+                          "check_password_sync graph notes v1\nlacks "
+                          "onPremisesLastPasswordSyncDateTime x\n",
+                          "check_password_sync graph notes v1\nlacks "
+                          "onPremisesLastPasswordSyncDateTime 1764500000"}) {
+    GraphQuery query;
+    apply_graph_notes(bad, learnt + 60, query);
+    CHECK(query.password_sync_time);
+  }
+  GraphQuery grown; // a later version's extra lines do not hide what this one knows
+  apply_graph_notes("check_password_sync graph notes v1\nsomething new 1\n" +
+                        text.substr(text.find("lacks")),
+                    learnt + 60, grown);
+  CHECK_FALSE(grown.password_sync_time);
 }

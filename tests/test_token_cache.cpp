@@ -195,6 +195,20 @@ TEST_CASE("token_cache: store and load, 0600, expiry with a 5-minute margin") {
   CHECK(::access(path.c_str(), F_OK) != 0);
 }
 
+TEST_CASE("token_cache: notes on the tenant's Graph sit next to the token, 0600") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  CHECK_FALSE(cache.load_graph_notes(key).has_value());
+  CHECK(cache.store_graph_notes(key, "check_password_sync graph notes v1\nx 1\n"));
+  std::string path = temp.path + "/" + key + ".graph";
+  CHECK(mode_of(path) == 0600);
+  CHECK(cache.load_graph_notes(key) == "check_password_sync graph notes v1\nx 1\n");
+  CHECK_FALSE(cache.load_graph_notes(std::string(64, 'b')).has_value());
+  CHECK(list_dir(temp.path) == std::vector<std::string>{key + ".graph"}); // no temp file left
+  ::chmod(path.c_str(), 0644); // readable by others: not trusted
+  CHECK_FALSE(cache.load_graph_notes(key).has_value());
+}
+
 TEST_CASE("token_cache: nothing is stored that nobody could reuse or send") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);

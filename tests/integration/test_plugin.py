@@ -510,6 +510,14 @@ scenario_test("ok-future", "ok-future", "OK", "password hash sync enabled",
 scenario_test("feature-403", "feature-403", "OK", "last password sync 31m ago",
               absent=("password hash sync enabled",),
               whole_output=("OnPremDirectorySynchronization.Read.All",), perf=OK_PERF)
+scenario_test("phs-null", "phs-null", "OK", "last password sync 31m ago",
+              absent=("password hash sync enabled",),
+              whole_output=("features.passwordSyncEnabled is null", "judged by timestamps"),
+              perf=OK_PERF)
+scenario_test("cloud-no-password-time-stale", "cloud-no-password-time-stale", "WARNING",
+              "last directory sync 4d2h ago (warning above 3d)",
+              "Graph in this cloud has no password sync time", no_perf=("password_sync_age",),
+              perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D)})
 scenario_test("phs-disabled", "phs-disabled", "CRITICAL",
               "password hash sync is disabled (passwordSyncEnabled is false)", perf=OK_PERF)
 scenario_test("phs-disabled-ignored", "phs-disabled", "OK", "last directory sync 12m ago",
@@ -945,6 +953,28 @@ def _(ctx):
     expect_counts(ctx, tenant, second, token=1, batch=2, requests=3)
     other = ctx.run(tenant, cache=cache, secret="another-secret-than-the-first")
     expect(other, "UNKNOWN", "AADSTS7000215")  # another credential: not the cached token
+
+
+@test("cloud-no-password-time-asked-again-then-remembered")
+def _(ctx):
+    """Graph's 400 for a property this cloud lacks: asked again without it in the same check;
+    the token cache remembers, so the next check is one request again."""
+    tenant, cache = ctx.unique("cloud-no-password-time"), cache_dir(ctx)
+    first = ctx.run(tenant, cache=cache)
+    expect(first, "OK", "Graph in this cloud has no password sync time",
+           "last directory sync 12m ago", absent=("no password sync recorded",))
+    expect_no_perf(first, "password_sync_age")
+    expect_perf(first, "dirsync_age", age=AGE_OK_DIRSYNC, warn=W3D)
+    expect_counts(ctx, tenant, first, token=1, batch=2, requests=3)
+    urls = [e["urls"] for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+    narrowed = "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime"
+    if urls != [[ORG_URL, SYNC_URL], [narrowed]]:
+        fail("batch URLs %s%s" % (urls, first.describe()))
+    second = ctx.run(tenant, cache=cache)
+    expect(second, "OK", "Graph in this cloud has no password sync time")
+    expect_counts(ctx, tenant, second, token=1, batch=3, requests=4)
+    if ctx.sim.log_of(tenant)[-1].get("urls") != [narrowed, SYNC_URL]:
+        fail("the warm check did not leave the property out%s" % second.describe())
 
 
 @test("cache-file-private-without-secret")

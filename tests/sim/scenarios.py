@@ -21,6 +21,8 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
   org     the `organization` entity (dict, values may be Ago(...) or ABSENT), or a Sub(...)
           sub-response (error, odd body)
   sync    the `onPremisesDirectorySynchronization` features dict, or a Sub(...)
+  lacks   organization properties this cloud's Graph schema lacks: a $select naming one gets
+          400 BadRequest "Could not find a property named '...'", and the entity omits them
   reverse answer the batch's sub-responses in reverse order
   batch   a list of steps, one per $batch request made with the same access token (the last
           step repeats). A step is a dict:
@@ -264,6 +266,7 @@ DEFAULTS = {
     "org": ORG_OK,
     "sync": FEATURES_OK,
     "reverse": False,
+    "lacks": (),
     "batch": [{}],
     "steps_by": "token",
     "note": "",
@@ -286,6 +289,16 @@ SCENARIOS = {
     "feature-403": dict(
         sync=graph_error_sub(403, "Authorization_RequestDenied", INSUFFICIENT),
         note="sync sub-request 403 Authorization_RequestDenied, timestamps fresh"),
+    "phs-null": dict(sync={"passwordSyncEnabled": None},
+                     note="features.passwordSyncEnabled null (nullable in the schema), timestamps fresh"),
+    "cloud-no-password-time": dict(
+        lacks=("onPremisesLastPasswordSyncDateTime",),
+        note="as ok, but the organization in this cloud's schema has no "
+             "onPremisesLastPasswordSyncDateTime (400 when selected)"),
+    "cloud-no-password-time-stale": dict(
+        lacks=("onPremisesLastPasswordSyncDateTime",),
+        org=org(onPremisesLastSyncDateTime=Ago(4 * DAY + 2 * HOUR)),
+        note="as cloud-no-password-time, directory sync 4d2h ago"),
     "phs-disabled": dict(sync={"passwordSyncEnabled": False},
                          note="features.passwordSyncEnabled false, timestamps fresh"),
     "stale-password": dict(

@@ -54,8 +54,9 @@ import identity_endpoint  # noqa: E402
 import scenarios  # noqa: E402
 from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E402
 
-ORG_SELECT = {"onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
-              "onPremisesLastPasswordSyncDateTime"}
+# What the plugin must select; onPremisesLastPasswordSyncDateTime too, except in a cloud whose
+# schema lacks it (scenario key "lacks").
+ORG_SELECT = {"onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 SYNC_SELECT = {"features"}
 MAX_BATCH = 20
 MAX_BODY = 1024 * 1024
@@ -611,9 +612,21 @@ class Handler(BaseHTTPRequestHandler):
         headers.update(err.headers)
         self.send(err.status, self.graph_error_body(err, now), "application/json", headers)
 
-    def sub_response(self, sc, which, now):
+    def unknown_property(self, sc, which, select):
+        """Graph's OData 400 for a $select of a property this cloud's schema lacks, or None."""
+        missing = sorted(p for p in (select or ()) if p in sc.get("lacks", ()))
+        if which != "org" or not missing:
+            return None
+        return GraphError(400, "BadRequest",
+                          "Could not find a property named '%s' on type "
+                          "'microsoft.graph.organization'." % missing[0])
+
+    def sub_response(self, sc, which, now, select=None):
         """(status, headers, body) of the organization or sync sub-request."""
         spec = sc[which]
+        unknown = self.unknown_property(sc, which, select)
+        if unknown is not None:
+            spec = Sub(status=400, error=unknown)
         headers = {"Cache-Control": "no-cache", "x-ms-resource-unit": "1", "OData-Version": "4.0",
                    "Content-Type": "application/json;odata.metadata=minimal;"
                                    "odata.streaming=true;IEEE754Compatible=false;charset=utf-8"}
@@ -624,9 +637,10 @@ class Handler(BaseHTTPRequestHandler):
             return spec.status, headers, render(spec.body, now)
         base = "https://graph.microsoft.com/beta/$metadata#"
         if which == "org":
+            entity = {k: v for k, v in spec.items() if k not in sc.get("lacks", ())}
             body = {"@odata.context": base + "organization(onPremisesSyncEnabled,"
                     "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime)",
-                    "value": [render(spec, now)]}
+                    "value": [render(entity, now)]}
         else:
             body = {"@odata.context": base + "directory/onPremisesSynchronization(features)",
                     "value": [{"id": scenarios.ORG_ID, "features": render(spec, now)}]}
@@ -666,6 +680,13 @@ class Handler(BaseHTTPRequestHandler):
         self.send_graph_error(GraphError(400, "BadRequest",
                                          "Resource not found for the segment '%s'."
                                          % path.rsplit("/", 1)[-1]), now)
+
+    def selected(self, url):
+        """The properties a sub-request URL's $select names."""
+        select = set()
+        for v in parse_qs(urlsplit(url).query).get("$select", []):
+            select.update(x.strip() for x in v.split(","))
+        return select
 
     def classify(self, url):
         """'org' or 'sync' for the two sub-request URLs the plugin may send, else None."""
@@ -712,6 +733,7 @@ class Handler(BaseHTTPRequestHandler):
                 return bad("Unexpected url in request '%s': %r" % (r["id"], r.get("url")))
             ids.append(r["id"])
             kinds.append(kind)
+        urls = {r["id"]: r["url"] for r in reqs}
         st.record(tenant, {"kind": "batch", "ids": ids, "urls": [r["url"] for r in reqs],
                            "content_type": self.headers.get("Content-Type")})
 
@@ -739,7 +761,8 @@ class Handler(BaseHTTPRequestHandler):
                 scen[kind] = over
                 status, headers, out = self.sub_response(scen, kind, now)
             else:
-                status, headers, out = self.sub_response(sc, kind, now)
+                status, headers, out = self.sub_response(sc, kind, now,
+                                                         self.selected(urls[rid]))
             responses.append({"id": rid, "status": status, "headers": headers, "body": out})
         if sc["reverse"]:
             responses.reverse()

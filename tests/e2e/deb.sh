@@ -125,13 +125,14 @@ if [ -x /usr/sbin/icinga2 ]; then
     i2=$work/icinga2
     # A private configuration: none of /etc/icinga2 (its constants or zones.d) nor the system's
     # data, cache or log folders; only the package's files under /usr/share/icinga2/include.
-    mkdir -p "$i2/cache" "$i2/data" "$i2/log" "$i2/zones.d"
+    mkdir -p "$i2/cache" "$i2/data" "$i2/log" "$i2/zones.d" "$i2/spool" "$i2/run"
     # icinga2 drops root privileges to its own user, even to validate.
     chmod 755 "$work"
     chown -R nagios: "$i2" 2>/dev/null || true
     cat >"$i2/icinga2.conf" <<'EOF'
 /* the package's CheckCommand, found as Debian's icinga2.conf finds it */
 const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
 include <itl>
 include <plugins>
 include <plugins-contrib>
@@ -143,9 +144,11 @@ object Service "password-sync" {
 }
 EOF
     valid=""
-    if icinga2 daemon -C -c "$i2/icinga2.conf" -DCacheDir="$i2/cache" -DDataDir="$i2/data" \
-           -DLogDir="$i2/log" -DZonesDir="$i2/zones.d" -DObjectsPath="$i2/cache/icinga2.debug" \
-           -DVarsPath="$i2/cache/icinga2.vars" -DModAttrPath="$i2/data/modified-attributes.conf" \
+    if icinga2 daemon -C -c "$i2/icinga2.conf" -DConfigDir="$i2" -DZonesDir="$i2/zones.d" \
+           -DCacheDir="$i2/cache" -DDataDir="$i2/data" -DLogDir="$i2/log" \
+           -DSpoolDir="$i2/spool" -DInitRunDir="$i2/run" -DPidPath="$i2/run/icinga2.pid" \
+           -DObjectsPath="$i2/cache/icinga2.debug" -DVarsPath="$i2/cache/icinga2.vars" \
+           -DStatePath="$i2/data/icinga2.state" -DModAttrPath="$i2/data/modified-attributes.conf" \
            >"$i2/validate.log" 2>&1 &&
        ! grep -q 'warning/' "$i2/validate.log"; then
         valid=1

@@ -2,18 +2,29 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end test: real Icinga 2 and Nagios 4 run check_password_sync.
 
-Each engine runs as a private instance in a temporary directory (as the
-unprivileged `nagios` user when started as root), with a minimal configuration
-that includes our shipped contrib file unchanged and one host/service per
-simulator scenario. The checks are forced, and state, plugin output and
-performance data are read back from the engine itself: Icinga 2 through its
-REST API (plus its own perfdata parser and its Graphite writer), Nagios 4 from
-status.dat. One scenario per engine takes tenant and credential only from an
---extra-opts ini file (Nagios: check_password_sync_ini, Icinga:
-vars.password_sync_extra_opts). For Icinga, a probe in front of the plugin
-records the environment of an env-secret scenario and how the shipped
-CheckCommand renders its credential, cloud and proxy arguments. Only
-127.0.0.1 is contacted.
+The plugin and our shipped files sit where the package installs them (a
+staged /usr/lib/nagios/plugins, /usr/share/icinga2/include/plugins-contrib.d
+and /etc/nagios-plugins/config, bind-mounted in a private mount namespace).
+Every engine instance owns its configuration, data, cache, log and run
+folders in a temporary directory and runs as the unprivileged `nagios` user
+when started as root. The host's own /etc/icinga2, /var/lib/icinga2 and
+/etc/nagios4 are replaced, inside the namespace, by deliberately broken
+copies (and the engines' other host folders by empty read-only ones): an
+instance that read or wrote any of them fails.
+
+Icinga 2 runs as a master and a satellite (certificates from `icinga2 pki`
+with the master's CA, the satellite zone a child of the master's); both load
+the CheckCommand through `include <plugins-contrib>`. One service runs on the
+satellite through command_endpoint; the master's REST API shows its
+check_source, state, output and perfdata. Nagios 4 runs with Debian's
+configuration layout, the secret file's path in $USER3$ of resource.cfg.
+Both engines run the plugin as a host check and as service checks, and a
+hanging Graph endpoint ends in the -t state inside each engine. Icinga's
+PerfdataWriter files and Graphite metrics carry the perfdata. One scenario
+per engine takes tenant and credential only from an --extra-opts ini file.
+For Icinga, a probe in front of the plugin records the environment of an
+env-secret scenario and how the shipped CheckCommand renders its arguments.
+Only 127.0.0.1 is contacted.
 
 Usage: e2e.py --plugin PATH [--engine icinga2|nagios4 ...] [--keep]
 """
@@ -52,7 +63,7 @@ PERF_LABELS = ("password_sync_age", "dirsync_age")
 
 class Scenario:
     def __init__(self, tenant, state, text, perfdata, name=None, via="args",
-                 engines=("icinga2", "nagios4")):
+                 engines=("icinga2", "nagios4"), host_state=None, satellite=False, timeout=None):
         self.tenant = tenant  # the simulator's scenario
         self.state = state
         self.text = text  # a substring the plugin output must contain
@@ -64,24 +75,37 @@ class Scenario:
         # wrapper that records the environment Icinga gives the plugin.
         self.via = via
         self.engines = engines
+        # The plugin is also the host's check: the host state it must give (0 UP, 1 DOWN).
+        self.host_state = host_state
+        self.satellite = satellite  # Icinga: run by the satellite (command_endpoint)
+        self.timeout = timeout  # -t in seconds (Icinga: password_sync_timeout)
 
     @property
     def host(self):
         return "sim-" + self.name
 
 
-# The --extra-opts section of the ini scenarios; the file's default section
-# names a tenant whose token request fails, so reading the wrong section shows.
-INI_SECTION = "password_sync_okini"
+# The --extra-opts sections of the ini scenarios (password_sync_<name>); the
+# file's default section names a tenant whose token request fails, so reading
+# the wrong section shows.
+INI_SECTION_PREFIX = "password_sync_"
+HANG_SECONDS = 3
 
 SCENARIOS = [
-    Scenario("ok", 0, "password hash sync enabled", True),
+    Scenario("ok", 0, "password hash sync enabled", True, host_state=0),
     Scenario("stale-password", 1, "(warning above 3d)", True),
-    Scenario("dirsync-disabled", 2, "directory sync is disabled", False),
+    Scenario("dirsync-disabled", 2, "directory sync is disabled", False, host_state=1),
     Scenario("aadsts-7000215", 3, "AADSTS7000215", False),
     Scenario("ok", 0, "password hash sync enabled", True, name="okini", via="ini"),
     Scenario("ok", 0, "password hash sync enabled", True, name="okenv-probe", via="env-probe",
              engines=("icinga2",)),
+    Scenario("ok", 0, "password hash sync enabled", True, name="oksatellite",
+             engines=("icinga2",), satellite=True),
+    # Graph's $batch answers after 30 s: the plugin's -t ends the check first.
+    Scenario("graph-slow", 2, f"timed out after {HANG_SECONDS}s", False, name="hang",
+             engines=("icinga2",), timeout=HANG_SECONDS),
+    Scenario("graph-slow", 2, f"timed out after {HANG_SECONDS}s", False, name="hangini",
+             via="ini", engines=("nagios4",), timeout=HANG_SECONDS),
 ]
 
 
@@ -127,6 +151,7 @@ class Env:
             self.user = pwd.getpwuid(self.uid).pw_name
         self.procs = []
         self.sim_url = None
+        self.binds = {}
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -210,29 +235,104 @@ class Env:
 
     def write_ini(self):
         """The --extra-opts file, root-owned and readable by the engine's group
-        only (as the README advises), holding tenant and credential."""
-        text = "\n".join([
+        only (as the guides advise), holding tenant and credential."""
+        lines = [
             "# Generated by tests/e2e/e2e.py: options for the --extra-opts scenarios.",
             "[check_password_sync]",
             "tenant = aadsts-7000215",
             f"client-id = {CLIENT_ID}",
-            "",
-            f"[{INI_SECTION}]",
-            "; everything the scenario needs: the command line names only the section",
-            "tenant = ok",
-            f"client-id = {CLIENT_ID}",
-            f"client-secret-file = {self.secret_file}",
-            f'authority-host = "{self.sim_url}"',
-            f"graph-endpoint = {self.sim_url}",
-            f"ca-file = {self.ca_file}",
-            "no-token-cache",
-            ""])
-        self.ini_file = self.write("plugins.ini", text, 0o640)
+        ]
+        for sc in SCENARIOS:
+            if sc.via != "ini":
+                continue
+            lines += [
+                "",
+                f"[{INI_SECTION_PREFIX}{sc.name}]",
+                "; everything the scenario needs: the command line names only the section",
+                f"tenant = {sc.tenant}",
+                f"client-id = {CLIENT_ID}",
+                f"client-secret-file = {self.secret_file}",
+                f'authority-host = "{self.sim_url}"',
+                f"graph-endpoint = {self.sim_url}",
+                f"ca-file = {self.ca_file}",
+                "no-token-cache",
+            ] + ([f"timeout = {sc.timeout}"] if sc.timeout else [])
+        self.ini_file = self.write("plugins.ini", "\n".join(lines) + "\n", 0o640)
         if self.root:
             os.chown(self.ini_file, 0, self.gid)
 
-    def ini_spec(self):
-        return f"{INI_SECTION}@{self.ini_file}"
+    def ini_spec(self, sc):
+        return f"{INI_SECTION_PREFIX}{sc.name}@{self.ini_file}"
+
+    # The package's layout, staged and bind-mounted over the system's folders
+    # inside each engine's mount namespace: {system folder: staged folder}.
+    PLUGIN_DIR = "/usr/lib/nagios/plugins"
+    ICINGA_CONTRIB_DIR = "/usr/share/icinga2/include/plugins-contrib.d"
+    # The host folders an engine must never read: replaced by broken copies.
+    HOST_CONFIG = ("/etc/icinga2", "/var/lib/icinga2", "/etc/nagios4")
+    # The host folders an engine must never write: replaced by empty read-only ones.
+    HOST_STATE = ("/var/cache/icinga2", "/var/log/icinga2", "/var/spool/icinga2", "/run/icinga2",
+                  "/var/lib/nagios4", "/var/log/nagios4", "/run/nagios4")
+
+    def stage_package(self):
+        """What `make install PREFIX=/usr` (and so the package) installs, plus
+        Icinga's own plugins-contrib.d files, which the bind mount would hide."""
+        stage = self.path("package")
+        plugins = self.mkdir("package", "plugins")
+        shutil.copy2(self.plugin, os.path.join(plugins, "check_password_sync"))
+        contrib = self.mkdir("package", "plugins-contrib.d")
+        if os.path.isdir(self.ICINGA_CONTRIB_DIR):
+            for name in os.listdir(self.ICINGA_CONTRIB_DIR):
+                src = os.path.join(self.ICINGA_CONTRIB_DIR, name)
+                if os.path.isfile(src):
+                    shutil.copy2(src, contrib)
+        shutil.copy2(ICINGA_CONF, os.path.join(contrib, "check_password_sync.conf"))
+        self.nagios_plugin_config = self.mkdir("package", "nagios-plugins-config")
+        shutil.copy2(NAGIOS_CFG, os.path.join(self.nagios_plugin_config, "check_password_sync.cfg"))
+        for root, dirs, files in os.walk(stage):
+            for name in dirs + files:
+                os.chmod(os.path.join(root, name), 0o755 if name in dirs or
+                         name == "check_password_sync" else 0o644)
+        self.binds = {self.PLUGIN_DIR: plugins, self.ICINGA_CONTRIB_DIR: contrib}
+
+    def plant_broken_host(self):
+        """A host whose own Icinga 2 and Nagios 4 are broken: every file an
+        engine would read from the host's folders is a syntax error."""
+        broken = "this is { not a valid configuration\n"
+        for rel in ("etc/icinga2/icinga2.conf", "etc/icinga2/constants.conf",
+                    "etc/icinga2/zones.conf", "etc/icinga2/zones.d/broken.conf",
+                    # zones.d loads the folders named after the instance's zones
+                    "etc/icinga2/zones.d/e2e-master/broken.conf",
+                    "etc/icinga2/zones.d/e2e-satellite/broken.conf",
+                    "etc/icinga2/conf.d/broken.conf",
+                    "var/lib/icinga2/api/zones/e2e-master/_etc/broken.conf",
+                    "var/lib/icinga2/api/zones/e2e-satellite/_etc/broken.conf",
+                    "etc/nagios4/nagios.cfg", "etc/nagios4/resource.cfg",
+                    "etc/nagios4/conf.d/broken.cfg"):
+            os.makedirs(self.path("host", os.path.dirname(rel)), exist_ok=True)
+            self.write(os.path.join("host", rel), broken)
+        for sub in ("etc/icinga2", "var/lib/icinga2", "etc/nagios4"):
+            for root, dirs, _ in os.walk(self.path("host", sub)):
+                for d in dirs + [""]:
+                    os.chmod(os.path.join(root, d), 0o755)
+        for target in self.HOST_CONFIG:
+            self.binds[target] = self.path("host", target.lstrip("/"))
+
+    def sandboxed(self, argv):
+        """argv as the engine user in a private mount namespace: the package's
+        files in place, the host's engine folders broken or read-only."""
+        mounts = []
+        for target, source in self.binds.items():
+            mounts.append(f"if [ -d {shell_quote(target)} ]; then mount --bind {shell_quote(source)} "
+                          f"{shell_quote(target)}; fi")
+        for target in self.HOST_STATE:
+            mounts.append(f"if [ -d {target} ]; then mount -t tmpfs -o ro,size=64k tmpfs {target}; fi")
+        inner = " ".join(shell_quote(a) for a in self.as_user(argv))
+        script = "set -e; " + "; ".join(mounts) + f"; exec {inner}"
+        outer = ["unshare", "--mount", "--propagation", "private"]
+        if not self.root:
+            outer.insert(1, "--map-root-user")
+        return outer + ["sh", "-c", script]
 
     def sim_token_requests(self):
         """{tenant: token requests so far}, from the simulator's own counters."""
@@ -387,23 +487,24 @@ class GraphiteSink:
         self.sock.close()
 
 
-def make_api_certs(env, certs_dir, node):
+def make_pki(env, ca_node, nodes):
+    """Certificates as an administrator makes them: `icinga2 pki new-ca` in
+    the master's DataDir, then a key, a CSR and a certificate signed by that
+    CA for each node, in the node's own certificate folder."""
     def run(*argv):
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ca_key, ca_crt = os.path.join(certs_dir, "ca.key"), os.path.join(certs_dir, "ca.crt")
-    key, csr, crt = (os.path.join(certs_dir, node + ext) for ext in (".key", ".csr", ".crt"))
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
-        "-out", ca_crt, "-days", "2", "-subj", "/CN=e2e Icinga CA")
-    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
-        "-subj", f"/CN={node}")
-    ext = os.path.join(certs_dir, "ext.cnf")
-    with open(ext, "w") as f:
-        f.write(f"subjectAltName=DNS:{node}\n")
-    run("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
-        "-out", crt, "-days", "2", "-extfile", ext)
-    for name in os.listdir(certs_dir):
-        os.chown(os.path.join(certs_dir, name), env.uid, env.gid)
-    return ca_crt
+        proc = subprocess.run(env.sandboxed(["icinga2", "pki", *argv]), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"icinga2 pki {argv[0]} failed: {proc.stdout[-800:]}")
+    ca_data = f"-DDataDir={ca_node.base}/data"
+    run("new-ca", ca_data)
+    for node in nodes:
+        certs = os.path.join(node.base, "data", "certs")
+        key, csr, crt = (os.path.join(certs, node.name + ext) for ext in (".key", ".csr", ".crt"))
+        run("new-cert", "--cn", node.name, "--key", key, "--csr", csr)
+        run("sign-csr", "--csr", csr, "--cert", crt, ca_data)
+        shutil.copy2(os.path.join(ca_node.base, "data", "ca", "ca.crt"), os.path.join(certs, "ca.crt"))
+        os.chown(os.path.join(certs, "ca.crt"), env.uid, env.gid)
 
 
 PROBE = """# Generated by tests/e2e/e2e.py: records the arguments Icinga 2 renders and
@@ -423,8 +524,102 @@ os.execv(argv[0], argv)
 """
 
 
-class Icinga:
-    NODE = "e2e-icinga"
+class IcingaNode:
+    """One private Icinga 2 instance: its own configuration, zones, data,
+    cache, log, spool and run folders, and API port."""
+
+    def __init__(self, env, name):
+        self.env, self.name = env, name
+        self.base = env.mkdir(name)
+        for sub in ("etc", "etc/zones.d", "data", "data/certs", "log", "cache", "spool", "run",
+                    "perfdata"):
+            env.mkdir(name, sub)
+        self.api_port = free_port()
+        self.proc = None
+
+    def defines(self):
+        b = self.base
+        consts = {
+            "ConfigDir": f"{b}/etc", "ZonesDir": f"{b}/etc/zones.d",
+            "DataDir": f"{b}/data", "LogDir": f"{b}/log", "CacheDir": f"{b}/cache",
+            "SpoolDir": f"{b}/spool", "InitRunDir": f"{b}/run", "PidPath": f"{b}/run/icinga2.pid",
+            "VarsPath": f"{b}/cache/icinga2.vars", "ObjectsPath": f"{b}/cache/icinga2.debug",
+            "StatePath": f"{b}/data/icinga2.state",
+            "ModAttrPath": f"{b}/data/modified-attributes.conf",
+            "RunAsUser": self.env.user, "RunAsGroup": pwd_group(self.env.gid),
+        }
+        return [f"-D{k}={v}" for k, v in consts.items()]
+
+    def preamble(self):
+        """What Debian's icinga2.conf and constants.conf give, written here."""
+        return [
+            f"/* Generated by tests/e2e/e2e.py: the private Icinga 2 node {self.name}. */",
+            'const PluginDir = "/usr/lib/nagios/plugins"',
+            'const PluginContribDir = "/usr/lib/nagios/plugins"',
+            'const ManubulonPluginDir = "/usr/lib/nagios/plugins"',
+            f'const NodeName = "{self.name}"',
+            f'const ZoneName = "{self.name}"',
+            "include <itl>",
+            "include <plugins>",
+            "include <plugins-contrib>",
+            "",
+            'object FileLogger "main-log" {',
+            '  severity = "information"',
+            '  path = LogDir + "/icinga2.log"',
+            "}",
+        ]
+
+    def zones(self, master, satellite):
+        return [
+            f'object Endpoint "{master.name}" {{ }}',
+            f'object Endpoint "{satellite.name}" {{',
+            '  host = "127.0.0.1"',
+            f"  port = {satellite.api_port}",
+            "}",
+            f'object Zone "{master.name}" {{ endpoints = [ "{master.name}" ] }}',
+            f'object Zone "{satellite.name}" {{',
+            f'  endpoints = [ "{satellite.name}" ]',
+            f'  parent = "{master.name}"',
+            "}",
+        ]
+
+    def write(self, lines):
+        self.conf = self.env.write(f"{self.name}/etc/icinga2.conf", "\n".join(lines) + "\n", 0o640)
+
+    def icinga2(self, *args):
+        return self.env.sandboxed(["icinga2", *args, "-c", self.conf] + self.defines())
+
+    def validate(self, res):
+        proc = subprocess.run(self.icinga2("daemon", "-C"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, cwd=self.base)
+        out = proc.stdout
+        warnings = [l for l in out.splitlines() if re.search(r"\b(warning|critical)/", l)]
+        res.check(proc.returncode == 0, f"icinga2 daemon -C validates {self.name}'s config "
+                  "(the host's broken /etc/icinga2 and /var/lib/icinga2 unread)", out[-2000:])
+        res.check(not warnings, f"icinga2 daemon -C reports no warnings for {self.name}",
+                  "\n".join(warnings))
+
+    def start(self):
+        self.proc = self.env.spawn(self.icinga2("daemon"), f"{self.name}.out", cwd=self.base)
+
+
+class IcingaSatellite(IcingaNode):
+    def write_config(self, master):
+        self.write(self.preamble() + self.zones(master, self) + [
+            'object ApiListener "api" {',
+            '  bind_host = "127.0.0.1"',
+            f"  bind_port = {self.api_port}",
+            "  accept_commands = true",
+            "  accept_config = true",
+            "}",
+        ])
+
+
+class Icinga(IcingaNode):
+    """The master: runs the local scenarios, sends the satellite's check to
+    the satellite, and is where every result is read back."""
+    NODE = "e2e-master"
+    SATELLITE = "e2e-satellite"
     ARGS_PROBE_HOST = "probe-args"
     ARGS_PROBE_VARS = [
         ("extra_opts", "password_sync_probe@/etc/icinga2/plugins.ini"),
@@ -435,42 +630,20 @@ class Icinga:
         ("federated_token_file", "/var/run/secrets/probe-token"),
         ("cloud", "usgov"),
         ("proxy", "http://127.0.0.1:3128"),
+        ("timeout", 20),
+        ("timeout_state", "UNKNOWN"),
     ]
 
     def __init__(self, env, res):
-        self.env, self.res = env, res
-        self.base = env.mkdir("icinga2")
-        for sub in ("data", "data/certs", "log", "cache", "spool", "run"):
-            env.mkdir("icinga2", sub)
-        self.api_port = free_port()
+        super().__init__(env, self.NODE)
+        self.res = res
         self.api_password = secrets.token_urlsafe(16)
         self.graphite = GraphiteSink()
-        self.proc = None
-
-    def defines(self):
-        b = self.base
-        consts = {
-            "DataDir": f"{b}/data", "LogDir": f"{b}/log", "CacheDir": f"{b}/cache",
-            "SpoolDir": f"{b}/spool", "InitRunDir": f"{b}/run", "PidPath": f"{b}/run/icinga2.pid",
-            "VarsPath": f"{b}/cache/icinga2.vars", "ObjectsPath": f"{b}/cache/icinga2.debug",
-            "StatePath": f"{b}/data/icinga2.state",
-            "ModAttrPath": f"{b}/data/modified-attributes.conf",
-            "RunAsUser": self.env.user, "RunAsGroup": pwd_group(self.env.gid),
-        }
-        return [f"-D{k}={v}" for k, v in consts.items()]
+        self.satellite = IcingaSatellite(env, self.SATELLITE)
 
     def write_config(self):
-        env = self.env
-        lines = [
-            "/* Generated by tests/e2e/e2e.py: a private Icinga 2 for the end-to-end test. */",
-            f'const PluginDir = "{os.path.dirname(env.plugin)}"',
-            f'const NodeName = "{self.NODE}"',
-            f'const ZoneName = "{self.NODE}"',
-            "include <itl>",
-            f'include "{ICINGA_CONF}"',
-            "",
-            "object Endpoint NodeName { }",
-            "object Zone ZoneName { endpoints = [ NodeName ] }",
+        b = self.base
+        lines = self.preamble() + self.zones(self, self.satellite) + [
             'object ApiListener "api" {',
             '  bind_host = "127.0.0.1"',
             f"  bind_port = {self.api_port}",
@@ -480,23 +653,36 @@ class Icinga:
             '  permissions = [ "*" ]',
             "}",
             'object CheckerComponent "checker" { }',
-            'object FileLogger "main-log" {',
-            '  severity = "information"',
-            '  path = LogDir + "/icinga2.log"',
-            "}",
             'object GraphiteWriter "graphite" {',
             '  host = "127.0.0.1"',
             f'  port = "{self.graphite.port}"',
             "}",
+            'object PerfdataWriter "perfdata" {',
+            f'  host_temp_path = "{b}/perfdata/host-perfdata.tmp"',
+            f'  service_temp_path = "{b}/perfdata/service-perfdata.tmp"',
+            f'  host_perfdata_path = "{b}/perfdata/host-perfdata"',
+            f'  service_perfdata_path = "{b}/perfdata/service-perfdata"',
+            "  rotation_interval = 1s",
+            "}",
             "",
-        ]
-        lines += self.probe_commands()
+        ] + self.probe_commands()
+        self.write(lines)
+        # The checkables in the master's zone, as on a config master (a
+        # checkable with command_endpoint must belong to a zone).
+        self.env.mkdir(self.NODE, "etc", "zones.d", self.NODE)
+        self.env.write(f"{self.NODE}/etc/zones.d/{self.NODE}/e2e.conf",
+                       "\n".join(self.objects()) + "\n", 0o640)
+
+    def objects(self):
+        env = self.env
+        lines = ["/* Generated by tests/e2e/e2e.py: one host and service per scenario. */"]
         for i, sc in enumerate(scenarios("icinga2")):
-            lines += self.service(sc.host, "password_sync" if sc.via != "env-probe"
-                                  else "e2e_password_sync_env_probe")
+            host_check = "password_sync" if sc.host_state is not None else "dummy"
+            lines += [f'object Host "{sc.host}" {{', f'  check_command = "{host_check}"',
+                      "  check_interval = 1h", "  max_check_attempts = 1"]
             if sc.via == "ini":
                 # Tenant, client ID, secret and endpoints only in the ini file.
-                lines.append(f'  vars.password_sync_extra_opts = "{env.ini_spec()}"')
+                lines.append(f'  vars.password_sync_extra_opts = "{env.ini_spec(sc)}"')
             else:
                 lines += [
                     f'  vars.password_sync_tenant = "{sc.tenant}"',
@@ -514,21 +700,27 @@ class Icinga:
                 lines.append(f'  vars.password_sync_client_secret = "{env.secret}"')
             elif sc.via != "ini":
                 lines.append(f'  vars.password_sync_client_secret_file = "{env.secret_file}"')
+            lines += ["}"] + self.service(sc.host, "password_sync" if sc.via != "env-probe"
+                                          else "e2e_password_sync_env_probe")
+            if sc.satellite:
+                lines.append(f'  command_endpoint = "{self.SATELLITE}"')
+            if sc.timeout:
+                # The documented pattern: one variable drives -t and Icinga's timeout.
+                lines += [f"  vars.password_sync_timeout = {sc.timeout}",
+                          "  check_timeout = vars.password_sync_timeout + 5"]
             lines += ["}", ""]
         # Every argument of the shipped CheckCommand, rendered by Icinga and
         # recorded by the probe (which then does not run the plugin).
+        lines += [f'object Host "{self.ARGS_PROBE_HOST}" {{', '  check_command = "dummy"',
+                  "  check_interval = 1h", "}"]
         lines += self.service(self.ARGS_PROBE_HOST, "e2e_password_sync_args_probe")
         lines += [f"  vars.password_sync_{k} = {json.dumps(v)}" for k, v in self.ARGS_PROBE_VARS]
         lines += ["}", ""]
-        self.conf = env.write("icinga2/icinga2.conf", "\n".join(lines), 0o640)
+        return lines
 
     @staticmethod
     def service(host, command):
         return [
-            f'object Host "{host}" {{',
-            '  check_command = "dummy"',
-            "  check_interval = 1h",
-            "}",
             f'object Service "{SERVICE}" {{',
             f'  host_name = "{host}"',
             f'  check_command = "{command}"',
@@ -553,7 +745,7 @@ class Icinga:
             'object CheckCommand "e2e_password_sync_env_probe" {',
             '  import "password_sync"',
             f'  command = [ "{python}", "{self.probe}", "{self.env_record}",'
-            ' PluginDir + "/check_password_sync" ]',
+            ' PluginContribDir + "/check_password_sync" ]',
             "}",
             'object CheckCommand "e2e_password_sync_args_probe" {',
             '  import "password_sync"',
@@ -562,19 +754,6 @@ class Icinga:
             "}",
             "",
         ]
-
-    def icinga2(self, *args):
-        return self.env.as_user(["icinga2", *args, "-c", self.conf] + self.defines())
-
-    def validate(self):
-        proc = subprocess.run(self.icinga2("daemon", "-C"), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, cwd=self.base)
-        out = proc.stdout
-        warnings = [l for l in out.splitlines() if re.search(r"\b(warning|critical)/", l)]
-        self.res.check(proc.returncode == 0, "icinga2 daemon -C validates the config",
-                       out[-2000:])
-        self.res.check(not warnings, "icinga2 daemon -C reports no warnings",
-                       "\n".join(warnings))
 
     def validate_example(self):
         """The shipped MSP example, with its commented satellite variant
@@ -593,22 +772,21 @@ class Icinga:
                                   + " && !host.vars.password_sync_endpoint\n")
         satellite = "\n".join(l[2:].lstrip(" ") if l.startswith(" *") else l
                               for l in m.group(0).splitlines())
-        self.env.mkdir("icinga2-example")
-        for sub in ("cache", "zones.d", "zones.d/master"):
-            self.env.mkdir("icinga2-example", sub)
-        self.env.write("icinga2-example/zones.d/master/msp.conf", example + "\n" + satellite + "\n")
-        conf = self.env.write("icinga2-example/icinga2.conf", "\n".join([
-            f'const PluginDir = "{os.path.dirname(self.env.plugin)}"',
+        node = IcingaNode(self.env, "icinga2-example")
+        self.env.mkdir("icinga2-example", "etc", "zones.d", "master")
+        self.env.write("icinga2-example/etc/zones.d/master/msp.conf",
+                       example + "\n" + satellite + "\n")
+        node.write([
+            'const PluginDir = "/usr/lib/nagios/plugins"',
+            'const PluginContribDir = "/usr/lib/nagios/plugins"',
             'const NodeName = "master1.example.net"',
             "include <itl>",
-            f'include "{ICINGA_CONF}"',
+            "include <plugins>",
+            "include <plugins-contrib>",
             'object Endpoint NodeName { }',
-            'object Zone "master" { endpoints = [ NodeName ] }',
-            ""]))
-        b = self.env.path("icinga2-example")
-        proc = subprocess.run(self.env.as_user(["icinga2", "daemon", "-C", "-c", conf,
-                                                f"-DCacheDir={b}/cache", f"-DZonesDir={b}/zones.d"]),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=b)
+            'object Zone "master" { endpoints = [ NodeName ] }'])
+        proc = subprocess.run(node.icinga2("daemon", "-C"), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, cwd=node.base)
         out = proc.stdout
         bad = [l for l in out.splitlines() if re.search(r"\b(warning|critical)/", l)]
         self.res.check(proc.returncode == 0 and not bad and "Instantiated 3 Hosts" in out,
@@ -635,11 +813,16 @@ class Icinga:
 
     def api_up(self):
         if self.proc.poll() is not None:
-            raise RuntimeError("icinga2 exited: " + tail(self.env.path("icinga2.out")))
+            raise RuntimeError("icinga2 exited: " + tail(self.env.path(f"{self.name}.out")))
         try:
             return self.api("GET", "/v1/status/IcingaApplication")
         except Exception:
             return None
+
+    def hosts(self):
+        answer = self.api("GET", "/v1/objects/hosts?attrs=last_check_result&attrs=state"
+                                 "&attrs=name")
+        return {r["attrs"]["name"]: r["attrs"] for r in answer["results"]}
 
     def services(self):
         answer = self.api("GET", f"/v1/objects/services?attrs=last_check_result&attrs=state"
@@ -663,37 +846,63 @@ class Icinga:
                 parsed[item.partition("=")[0]] = (None, None)
         return parsed
 
-    def run(self):
+    def start_nodes(self):
         env, res = self.env, self.res
-        make_api_certs(env, os.path.join(self.base, "data/certs"), self.NODE)
+        self.t_start = time.time()
+        make_pki(env, self, [self, self.satellite])
         self.write_config()
-        self.validate()
+        self.satellite.write_config(self)
+        self.validate(res)
+        self.satellite.validate(res)
         self.validate_example()
+        log(f"icinga2: certificates and three validations took {time.time() - self.t_start:.1f}s")
         t0 = time.time()
-        self.proc = env.spawn(self.icinga2("daemon"), "icinga2.out", cwd=self.base)
+        self.satellite.start()
+        self.start()
         wait_for(self.api_up, 60, "the Icinga 2 API")
         log(f"icinga2: API up after {time.time() - t0:.1f}s")
-        env.check_user(res, "icinga2", self.proc)
+        env.check_user(res, f"icinga2 {self.name}", self.proc)
+        env.check_user(res, f"icinga2 {self.satellite.name}", self.satellite.proc)
+        wait_for(self.satellite_connected, 30, "the satellite's connection to the master")
+        log(f"icinga2: {self.SATELLITE} connected after {time.time() - t0:.1f}s")
         if not self.graphite.connected.wait(15):
             log("icinga2: the GraphiteWriter has not connected yet")
-        log(f"icinga2: GraphiteWriter connected after {time.time() - t0:.1f}s")
-        self.api("POST", "/v1/actions/reschedule-check",
-                 {"type": "Service", "filter": f'service.name == "{SERVICE}"', "force": True})
-        log("icinga2: checks forced, waiting for results")
 
+    def satellite_connected(self):
+        answer = self.api("GET", f"/v1/objects/endpoints/{self.SATELLITE}?attrs=connected")
+        return answer["results"][0]["attrs"]["connected"]
+
+    def force_checks(self):
+        t0 = time.time()
+        for kind, flt in (("Service", f'service.name == "{SERVICE}"'),
+                          ("Host", 'host.check_command == "password_sync"')):
+            self.api("POST", "/v1/actions/reschedule-check",
+                     {"type": kind, "filter": flt, "force": True})
+        log("icinga2: checks forced, waiting for results")
         hosts = [sc.host for sc in scenarios("icinga2")] + [self.ARGS_PROBE_HOST]
+        host_checked = [sc.host for sc in scenarios("icinga2") if sc.host_state is not None]
+
+        def fresh(attrs):
+            cr = attrs.get("last_check_result") if attrs else None
+            return cr and cr["execution_end"] >= t0
 
         def all_checked():
-            svcs = self.services()
-            done = all(svcs.get(h, {}).get("last_check_result")
-                       and svcs[h]["last_check_result"]["execution_end"] >= t0
-                       for h in hosts)
-            return svcs if done else None
+            svcs, hsts = self.services(), self.hosts()
+            done = (all(fresh(svcs.get(h)) for h in hosts)
+                    and all(fresh(hsts.get(h)) for h in host_checked))
+            return (svcs, hsts) if done else None
 
-        svcs = wait_for(all_checked, 60, "Icinga 2 check results", 0.5)
+        svcs, hsts = wait_for(all_checked, 60, "Icinga 2 check results", 0.5)
         log(f"icinga2: all results after {time.time() - t0:.1f}s")
-        time.sleep(1.5)  # let the GraphiteWriter flush the last results
-        print("icinga2's view:")
+        time.sleep(2.5)  # let the GraphiteWriter flush and the PerfdataWriter rotate
+        return svcs, hsts
+
+    def run(self):
+        env, res = self.env, self.res
+        self.start_nodes()
+        svcs, hsts = self.force_checks()
+        print("icinga2's view (the master's REST API):")
+        perfdata_files = self.perfdata_files()
         for sc in scenarios("icinga2"):
             cr = svcs[sc.host]["last_check_result"]
             print(f"    raw perfdata (API): {cr.get('performance_data')}")
@@ -701,30 +910,96 @@ class Icinga:
             check_scenario(res, "icinga2", sc, int(svcs[sc.host]["state"]), cr["output"], perf)
             res.check(int(cr["exit_status"]) == sc.state, f"icinga2 {sc.name}: exit status",
                       str(cr["exit_status"]))
+            self.check_source(sc, cr)
             if sc.via == "ini":
                 self.check_ini_command(sc, cr.get("command"))
+            if sc.timeout:
+                self.check_timeout(sc, cr)
+            if sc.host_state is not None:
+                self.check_host(sc, hsts[sc.host])
             if sc.perfdata:
-                for label in PERF_LABELS:
-                    value = self.graphite.metric(sc.host, label)
-                    print(f"    graphite {label}.value = {value}")
-                    res.check(value is not None and value == perf.get(label, (None,))[0],
-                              f"icinga2 {sc.name}: GraphiteWriter sent {label}",
-                              f"got {value!r}")
+                self.check_perfdata_writers(sc, perf, perfdata_files)
         self.check_env_probe()
         self.check_args_probe(svcs[self.ARGS_PROBE_HOST]["last_check_result"])
         icinga_log = open(os.path.join(self.base, "log/icinga2.log"), errors="replace").read()
         bad = [l for l in icinga_log.splitlines() if "Ignoring invalid perfdata" in l]
         res.check(not bad, "icinga2 logged no 'Ignoring invalid perfdata'", "\n".join(bad[:5]))
+        t0 = time.time()
         env.stop(self.proc)
+        env.stop(self.satellite.proc)
+        log(f"icinga2: both nodes stopped in {time.time() - t0:.1f}s")
+
+    def check_source(self, sc, cr):
+        want = self.SATELLITE if sc.satellite else self.NODE
+        print(f"    ran on: {cr.get('check_source')} (check_source)")
+        self.res.check(cr.get("check_source") == want,
+                       f"icinga2 {sc.name}: the check ran on {want}", repr(cr.get("check_source")))
+
+    def check_timeout(self, sc, cr):
+        """-t ended the check, not Icinga: the plugin's state, not 128/UNKNOWN."""
+        took = cr["execution_end"] - cr["execution_start"]
+        print(f"    hang: took {took:.1f}s, -t {sc.timeout}, Icinga's timeout {sc.timeout + 5}")
+        self.res.check("Timeout exceeded" not in cr["output"] and took < sc.timeout + 5,
+                       f"icinga2 {sc.name}: the plugin's -t ended the check before Icinga's "
+                       f"timeout ({took:.1f}s)", cr["output"])
+
+    def check_host(self, sc, attrs):
+        cr = attrs["last_check_result"]
+        print(f"    host check: state={attrs['state']} output={cr['output'].splitlines()[0]!r}")
+        res = self.res
+        res.check(int(attrs["state"]) == sc.host_state,
+                  f"icinga2 {sc.name}: host check state {['UP', 'DOWN'][sc.host_state]}",
+                  repr(attrs["state"]))
+        res.check(cr["output"].startswith(f"PASSWORD_SYNC {STATE_NAMES[sc.state]} - "),
+                  f"icinga2 {sc.name}: host check output", repr(cr["output"]))
+        if sc.perfdata:
+            labels = {item.partition("=")[0].strip("'") for item in cr.get("performance_data") or []}
+            res.check(set(PERF_LABELS) <= labels, f"icinga2 {sc.name}: host check perfdata",
+                      repr(cr.get("performance_data")))
+
+    def perfdata_files(self):
+        """{(host, service or ""): perfdata text} from the PerfdataWriter's files."""
+        found = {}
+        folder = os.path.join(self.base, "perfdata")
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name), errors="replace") as f:
+                for line in f:
+                    fields = dict(part.split("::", 1) for part in line.rstrip("\n").split("\t")
+                                  if "::" in part)
+                    if "SERVICEPERFDATA" in fields:
+                        found[(fields.get("HOSTNAME"), fields.get("SERVICEDESC"))] = \
+                            fields["SERVICEPERFDATA"]
+                    elif "HOSTPERFDATA" in fields:
+                        found[(fields.get("HOSTNAME"), "")] = fields["HOSTPERFDATA"]
+        return found
+
+    def check_perfdata_writers(self, sc, perf, files):
+        res = self.res
+        raw = files.get((sc.host, SERVICE))
+        print(f"    perfdata file: {raw!r}")
+        written = parse_perfdata(raw)
+        for label in PERF_LABELS:
+            # label=value, unit s, warn = the default 3d, no crit, min 0
+            got = written.get(label)
+            res.check(got is not None and got[0] == perf.get(label, (None,))[0] and
+                      got[1:] == ("s", "259200", "", "0"),
+                      f"icinga2 {sc.name}: PerfdataWriter file has {label}=VALUEs;259200;;0",
+                      repr(got))
+            value = self.graphite.metric(sc.host, label)
+            print(f"    graphite {label}.value = {value}")
+            res.check(value is not None and value == perf.get(label, (None,))[0],
+                      f"icinga2 {sc.name}: GraphiteWriter sent {label}", f"got {value!r}")
 
     def check_ini_command(self, sc, command):
-        """The command line Icinga ran names the ini section, nothing else."""
+        """The command line Icinga ran names the ini section, and the -t that
+        matches Icinga's own timeout, nothing else."""
         print(f"    command: {command!r}")
-        spec = self.env.ini_spec()
+        spec = self.env.ini_spec(sc)
         res = self.res
-        res.check(isinstance(command, list) and command[1:] == ["--extra-opts", spec],
-                  f"icinga2 {sc.name}: command line is only --extra-opts {INI_SECTION}@FILE",
-                  repr(command))
+        res.check(isinstance(command, list) and command[1:] == ["--extra-opts", spec,
+                                                                "--timeout", "10"],
+                  f"icinga2 {sc.name}: command line is only --extra-opts "
+                  f"{INI_SECTION_PREFIX}{sc.name}@FILE --timeout 10", repr(command))
         res.check(self.env.secret not in json.dumps(command),
                   f"icinga2 {sc.name}: no secret on the command line")
 
@@ -772,9 +1047,18 @@ class Icinga:
             want = ["--" + opt, v[opt.replace("-", "_")]]
             found = any(argv[i:i + 2] == want for i in range(len(argv)))
             res.check(found, f"icinga2 args probe: {' '.join(want)}", repr(argv))
+        # SECONDS:STATE from password_sync_timeout and password_sync_timeout_state.
+        want = ["--timeout", "20:UNKNOWN"]
+        res.check(any(argv[i:i + 2] == want for i in range(len(argv))),
+                  "icinga2 args probe: --timeout 20:UNKNOWN", repr(argv))
         rest = [a for a in argv if a.startswith("-")]
-        res.check(len(rest) == 8, "icinga2 args probe: no other argument (unset vars left out)",
+        res.check(len(rest) == 9, "icinga2 args probe: no other argument (unset vars left out)",
                   repr(argv))
+        # Icinga's own deadline: 5 s past the CheckCommand's default -t of 10.
+        answer = self.api("GET", "/v1/objects/checkcommands/password_sync?attrs=timeout")
+        timeout = answer["results"][0]["attrs"]["timeout"]
+        res.check(timeout == 15, "icinga2: CheckCommand password_sync has timeout 15 (-t 10 + 5)",
+                  repr(timeout))
 
     def close(self):
         self.graphite.close()
@@ -784,13 +1068,22 @@ class Icinga:
 # Nagios 4
 
 class Nagios:
+    """A private Nagios 4 laid out as Debian's: etc/nagios4/nagios.cfg with
+    cfg_dir for the plugins' snippets and conf.d, resource.cfg holding the
+    $USERn$ macros, state under var/lib/nagios4."""
+
     def __init__(self, env, res):
         self.env, self.res = env, res
         self.base = env.mkdir("nagios4")
-        env.mkdir("nagios4", "checkresults")
+        for sub in ("etc", "etc/nagios4", "etc/nagios4/conf.d", "var", "var/lib",
+                    "var/lib/nagios4", "var/lib/nagios4/rw", "var/lib/nagios4/checkresults",
+                    "var/log", "var/log/nagios4", "run"):
+            env.mkdir("nagios4", sub)
+        self.etc = os.path.join(self.base, "etc", "nagios4")
+        self.var = os.path.join(self.base, "var", "lib", "nagios4")
 
-    def write_config(self):
-        env, b = self.env, self.base
+    def objects(self):
+        env = self.env
         objects = [
             "# Generated by tests/e2e/e2e.py: objects for the end-to-end test.",
             "define timeperiod{\n  timeperiod_name e2e-24x7\n  alias always\n"
@@ -807,16 +1100,18 @@ class Nagios:
         for sc in scenarios("nagios4"):
             if sc.via == "ini":
                 # Tenant, client ID, secret and endpoints only in the ini file.
-                check = f"check_password_sync_ini!{env.ini_spec()}"
+                check = f"check_password_sync_ini!{env.ini_spec(sc)}"
             else:
+                # The secret file's path from resource.cfg ($USER3$), as documented.
                 check = "check_password_sync_endpoints!" + "!".join(
-                    [sc.tenant, CLIENT_ID, env.secret_file, env.sim_url, env.sim_url,
-                     env.ca_file])
+                    [sc.tenant, CLIENT_ID, "$USER3$", env.sim_url, env.sim_url, env.ca_file])
+            host_check = (f"  check_command {check}\n  active_checks_enabled 1\n"
+                          if sc.host_state is not None else "  active_checks_enabled 0\n")
             objects += [
                 f"define host{{\n  host_name {sc.host}\n  alias scenario {sc.tenant}\n"
-                "  address 127.0.0.1\n  max_check_attempts 1\n  check_period e2e-24x7\n"
-                "  active_checks_enabled 0\n  contacts e2e\n  notification_period e2e-24x7\n"
-                "  notifications_enabled 0\n}",
+                f"  address 127.0.0.1\n  max_check_attempts 1\n  check_period e2e-24x7\n"
+                f"{host_check}  check_interval 60\n  contacts e2e\n"
+                "  notification_period e2e-24x7\n  notifications_enabled 0\n}",
                 f"define service{{\n  use password-sync-service\n  host_name {sc.host}\n"
                 f"  service_description {SERVICE}\n"
                 f"  check_command {check}\n"
@@ -824,109 +1119,112 @@ class Nagios:
                 "  check_interval 60\n  max_check_attempts 1\n  notifications_enabled 0\n"
                 "  notification_interval 0\n}",
             ]
-        env.write("nagios4/objects.cfg", "\n\n".join(objects) + "\n")
+        return "\n\n".join(objects) + "\n"
+
+    def write_config(self):
+        env, etc, var = self.env, self.etc, self.var
+        env.write("nagios4/etc/nagios4/conf.d/e2e.cfg", self.objects())
+        resource = env.write("nagios4/etc/nagios4/resource.cfg", "\n".join([
+            "# Generated by tests/e2e/e2e.py: $USERn$ macros, as Debian's resource.cfg.",
+            "$USER1$=/usr/lib/nagios/plugins",
+            f"$USER3$={env.secret_file}", ""]), 0o640)
+        if env.root:
+            os.chown(resource, 0, env.gid)
         main = {
-            "log_file": f"{b}/nagios.log",
-            "cfg_file": NAGIOS_CFG,
-            "object_cache_file": f"{b}/objects.cache",
-            "precached_object_file": f"{b}/objects.precache",
-            "status_file": f"{b}/status.dat",
+            "log_file": f"{self.base}/var/log/nagios4/nagios.log",
+            "cfg_dir": env.nagios_plugin_config,
+            "cfg_dir ": f"{etc}/conf.d",
+            "object_cache_file": f"{var}/objects.cache",
+            "precached_object_file": f"{var}/objects.precache",
+            "resource_file": f"{etc}/resource.cfg",
+            "status_file": f"{var}/status.dat",
             "status_update_interval": "2",
             "nagios_user": env.user,
             "nagios_group": pwd_group(env.gid),
             "check_external_commands": "1",
-            "command_file": f"{b}/nagios.cmd",
-            "lock_file": f"{b}/nagios.lock",
-            "temp_file": f"{b}/nagios.tmp",
-            "temp_path": b,
-            "check_result_path": f"{b}/checkresults",
-            "state_retention_file": f"{b}/retention.dat",
+            "command_file": f"{var}/rw/nagios.cmd",
+            "lock_file": f"{self.base}/run/nagios4.pid",
+            "temp_file": f"{var}/nagios.tmp",
+            "temp_path": var,
+            "check_result_path": f"{var}/checkresults",
+            "state_retention_file": f"{var}/retention.dat",
             "retain_state_information": "0",
             "use_syslog": "0",
             "log_rotation_method": "n",
+            "service_check_timeout": "60",
+            "host_check_timeout": "30",
             "enable_notifications": "0",
             "enable_event_handlers": "0",
             "enable_flap_detection": "0",
             "process_performance_data": "0",
-            "query_socket": f"{b}/nagios.qh",
+            "query_socket": f"{var}/rw/nagios.qh",
             "interval_length": "60",
             "max_service_check_spread": "1",
+            "max_host_check_spread": "1",
             "illegal_macro_output_chars": "`~$&|'\"<>",
         }
-        text = "# Generated by tests/e2e/e2e.py: a private Nagios 4.\n"
-        text += "".join(f"{k}={v}\n" for k, v in main.items())
-        text += f"cfg_file={b}/objects.cfg\n"
-        self.cfg = env.write("nagios4/nagios.cfg", text)
-
-    def command(self, argv):
-        """Runs argv as the engine user in a private mount namespace in which
-        /usr/lib/nagios/plugins holds the plugin under test, so the shipped
-        snippet's absolute path is used unchanged."""
-        stage = self.env.mkdir("nagios4", "plugins")
-        link = os.path.join(stage, "check_password_sync")
-        if not os.path.lexists(link):
-            os.symlink(self.env.plugin, link)
-        inner = " ".join(shell_quote(a) for a in self.env.as_user(argv))
-        script = (f"mount --bind {shell_quote(stage)} {NAGIOS_PLUGIN_DIR} && "
-                  f"mount --make-private {NAGIOS_PLUGIN_DIR} 2>/dev/null; exec {inner}")
-        outer = ["unshare", "--mount", "--propagation", "private"]
-        if not self.env.root:
-            outer.insert(1, "--map-root-user")
-        return outer + ["sh", "-c", script]
+        text = "# Generated by tests/e2e/e2e.py: a private Nagios 4 in Debian's layout.\n"
+        text += "".join(f"{k.strip()}={v}\n" for k, v in main.items())
+        self.cfg = env.write("nagios4/etc/nagios4/nagios.cfg", text)
 
     def validate(self):
-        proc = subprocess.run(["nagios4", "-v", self.cfg], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(self.env.sandboxed(["nagios4", "-v", self.cfg]),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         out = proc.stdout
         self.res.check(proc.returncode == 0 and "Total Errors:   0" in out,
-                       "nagios4 -v validates the config", out[-2000:])
+                       "nagios4 -v validates the config (the host's broken /etc/nagios4 unread)",
+                       out[-2000:])
         self.res.check("Total Warnings: 0" in out, "nagios4 -v reports no warnings",
                        "\n".join(l for l in out.splitlines() if "Warning" in l))
 
     def status(self):
+        """{(host, service or ""): attributes} from status.dat."""
         try:
-            with open(os.path.join(self.base, "status.dat"), errors="replace") as f:
+            with open(os.path.join(self.var, "status.dat"), errors="replace") as f:
                 text = f.read()
         except OSError:
             return {}
-        services = {}
-        for block in re.findall(r"servicestatus \{\n(.*?)\n\s*\}", text, re.S):
+        found = {}
+        for kind, block in re.findall(r"(servicestatus|hoststatus) \{\n(.*?)\n\s*\}", text, re.S):
             attrs = {}
             for line in block.splitlines():
                 key, _, value = line.strip().partition("=")
                 attrs[key] = value
-            services[(attrs.get("host_name"), attrs.get("service_description"))] = attrs
-        return services
+            found[(attrs.get("host_name"), attrs.get("service_description", ""))] = attrs
+        return found
 
-    def run(self):
-        env, res = self.env, self.res
-        if not os.path.isdir(NAGIOS_PLUGIN_DIR):
-            os.makedirs(NAGIOS_PLUGIN_DIR, exist_ok=True)  # the mount point
-        self.write_config()
-        self.validate()
-        t0 = int(time.time())
-        proc = env.spawn(self.command(["nagios4", self.cfg]), "nagios4.out", cwd=self.base)
-        cmd_file = os.path.join(self.base, "nagios.cmd")
-        wait_for(lambda: proc.poll() is not None or os.path.exists(cmd_file), 30,
-                 "the Nagios command file")
-        if proc.poll() is not None:
-            raise RuntimeError("nagios4 exited: " + tail(env.path("nagios4.out")))
-        env.check_user(res, "nagios4", proc)
+    def force_checks(self, cmd_file):
         now = int(time.time())
         fd = os.open(cmd_file, os.O_WRONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "w") as pipe:
             for sc in scenarios("nagios4"):
                 pipe.write(f"[{now}] SCHEDULE_FORCED_SVC_CHECK;{sc.host};{SERVICE};{now}\n")
+                if sc.host_state is not None:
+                    pipe.write(f"[{now}] SCHEDULE_FORCED_HOST_CHECK;{sc.host};{now}\n")
         log("nagios4: checks forced, waiting for status.dat")
+        keys = [(sc.host, SERVICE) for sc in scenarios("nagios4")]
+        keys += [(sc.host, "") for sc in scenarios("nagios4") if sc.host_state is not None]
 
         def all_checked():
             st = self.status()
-            done = all(int(st.get((sc.host, SERVICE), {}).get("last_check", "0")) >= t0
-                       and st[(sc.host, SERVICE)].get("has_been_checked") == "1"
-                       for sc in scenarios("nagios4"))
+            done = all(int(st.get(k, {}).get("last_check", "0")) >= now
+                       and st[k].get("has_been_checked") == "1" for k in keys)
             return st if done else None
 
-        st = wait_for(all_checked, 60, "Nagios 4 check results in status.dat", 0.5)
+        return wait_for(all_checked, 60, "Nagios 4 check results in status.dat", 0.5)
+
+    def run(self):
+        env, res = self.env, self.res
+        self.write_config()
+        self.validate()
+        proc = env.spawn(env.sandboxed(["nagios4", self.cfg]), "nagios4.out", cwd=self.base)
+        cmd_file = os.path.join(self.var, "rw", "nagios.cmd")
+        wait_for(lambda: proc.poll() is not None or os.path.exists(cmd_file), 30,
+                 "the Nagios command file")
+        if proc.poll() is not None:
+            raise RuntimeError("nagios4 exited: " + tail(env.path("nagios4.out")))
+        env.check_user(res, "nagios4", proc)
+        st = self.force_checks(cmd_file)
         print("nagios4's view (status.dat):")
         for sc in scenarios("nagios4"):
             attrs = st[(sc.host, SERVICE)]
@@ -935,6 +1233,20 @@ class Nagios:
             print(f"    raw perfdata (status.dat): {raw!r}")
             perf = {k: (v[0], v[1]) for k, v in parse_perfdata(raw).items()}
             check_scenario(res, "nagios4", sc, int(attrs.get("current_state", -1)), output, perf)
+            if sc.timeout:
+                took = float(attrs.get("check_execution_time", "0"))
+                res.check(took < 60, f"nagios4 {sc.name}: the plugin's -t ended the check "
+                          f"({took:.1f}s), not service_check_timeout", repr(attrs))
+            if sc.host_state is not None:
+                host = st[(sc.host, "")]
+                print(f"    host check: state={host.get('current_state')} "
+                      f"output={host.get('plugin_output')!r}")
+                res.check(int(host.get("current_state", -1)) == sc.host_state,
+                          f"nagios4 {sc.name}: host check state {['UP', 'DOWN'][sc.host_state]}",
+                          repr(host.get("current_state")))
+                res.check(host.get("plugin_output", "").startswith(
+                    f"PASSWORD_SYNC {STATE_NAMES[sc.state]} - "),
+                    f"nagios4 {sc.name}: host check output", repr(host.get("plugin_output")))
         env.stop(proc)
 
 
@@ -954,10 +1266,16 @@ def main():
     opts.plugin = os.path.abspath(opts.plugin)
     engines = opts.engine or ["icinga2", "nagios4"]
     res = Results()
+    # `timeout` in run.sh ends a stuck run with SIGTERM: still stop the engines.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     env = Env(opts.plugin, opts.keep)
     start = time.monotonic()
     try:
         env.start_simulator()
+        if not os.path.isdir(NAGIOS_PLUGIN_DIR):
+            os.makedirs(NAGIOS_PLUGIN_DIR, exist_ok=True)  # the mount point
+        env.stage_package()
+        env.plant_broken_host()
         for name in engines:
             t = time.monotonic()
             engine = Icinga(env, res) if name == "icinga2" else Nagios(env, res)
@@ -974,7 +1292,9 @@ def main():
                               f"{before.get(tenant, 0)} -> {after.get(tenant, 0)}")
             except Exception as e:  # report and go on with the other engine
                 res.check(False, f"{name} ran", f"{type(e).__name__}: {e}")
-                for f in ("icinga2.out", "nagios4.out", "simulator.log"):
+                for f in ("e2e-master.out", "e2e-satellite.out", "e2e-master/log/icinga2.log",
+                          "e2e-satellite/log/icinga2.log", "nagios4.out", "nagios4/nagios.log",
+                          "simulator.log"):
                     if os.path.exists(env.path(f)):
                         print(f"--- {f} (tail)\n{tail(env.path(f))}")
             finally:

@@ -9,6 +9,7 @@
 #include "evaluate.hpp"
 #include "graph.hpp"
 #include "http.hpp"
+#include "tenant.hpp"
 #include "token_cache.hpp"
 
 #include <ctime>
@@ -81,8 +82,11 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   if (asked_password_time && !query.password_sync_time) {
     tokens.keep_graph_notes(graph_notes_text(query, now()));
   }
+  // With --managed-identity and no -T, config.tenant is empty: the home tenant is named, not
+  // checked.
+  verify_tenant(config.tenant, status.tenant);
   CheckResult result = evaluate(status, policy_from(config), now());
-  result.details.insert(result.details.begin(), "tenant: " + config.tenant);
+  result.details.insert(result.details.begin(), "tenant: " + describe_tenant(status.tenant));
   result.details.push_back("checked: Graph beta organization and "
                            "directory/onPremisesSynchronization in one $batch");
   trace.note(2, std::to_string(http.requests_sent()) + " HTTPS requests");

@@ -43,7 +43,9 @@ struct SubRequest {
 std::string organization_url(const GraphQuery &query) {
   // onPremisesLastPasswordSyncDateTime is beta-only (absent from msgraph-metadata
   // schemas/v1.0-Prod.csdl), hence the beta $batch.
-  return std::string("/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime") +
+  // id and verifiedDomains name the tenant that answered (checked against -T).
+  return std::string("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
+                     "onPremisesLastSyncDateTime") +
          (query.password_sync_time ? ",onPremisesLastPasswordSyncDateTime" : "");
 }
 
@@ -196,6 +198,40 @@ SyncEnabled sync_enabled_member(const rapidjson::Value &object, std::string_view
                          ": onPremisesSyncEnabled is not true, false or null");
   }
   return value->GetBool() ? SyncEnabled::True : SyncEnabled::False;
+}
+
+[[noreturn]] void throw_shape(std::string_view source, const std::string &what) {
+  throw ApiFormatError("unexpected answer from " + std::string(source) + ": " + what);
+}
+
+// id and verifiedDomains (v1.0 and beta: a collection of verifiedDomain {name, isInitial, ...}).
+TenantIdentity tenant_members(const rapidjson::Value &organization, std::string_view source) {
+  TenantIdentity tenant;
+  const rapidjson::Value *id = member(organization, "id");
+  if (id != nullptr && !id->IsString()) {
+    throw_shape(source, "the organization id is not a string");
+  }
+  tenant.id = id ? sanitize_text(std::string(id->GetString(), id->GetStringLength()).substr(0, 80))
+                 : "";
+  const rapidjson::Value *domains = member(organization, "verifiedDomains");
+  if (domains == nullptr || domains->IsNull()) {
+    return tenant;
+  }
+  if (!domains->IsArray()) {
+    throw_shape(source, "verifiedDomains is not a list");
+  }
+  for (const rapidjson::Value &domain : domains->GetArray()) {
+    auto name = domain.IsObject() ? string_member(domain, "name") : std::nullopt;
+    if (!name) {
+      throw_shape(source, "a verified domain without a name");
+    }
+    tenant.verified_domains.push_back(sanitize_text(name->substr(0, 256)));
+    const rapidjson::Value *initial = member(domain, "isInitial");
+    if (initial != nullptr && initial->IsBool() && initial->GetBool()) {
+      tenant.initial_domain = tenant.verified_domains.back();
+    }
+  }
+  return tenant;
 }
 
 std::optional<std::chrono::milliseconds> sub_retry_after(const rapidjson::Value &sub) {
@@ -449,6 +485,7 @@ void parse_organization(const rapidjson::Value &body, std::string_view source,
     throw ApiFormatError("unexpected answer from " + std::string(source) +
                          ": the organization list is empty");
   }
+  status.tenant = tenant_members(organization, source);
   status.sync_enabled = sync_enabled_member(organization, source);
   status.last_dirsync = timestamp_member(organization, "onPremisesLastSyncDateTime", source);
   status.last_password_sync =

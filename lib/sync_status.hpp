@@ -6,13 +6,22 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cps {
 
 enum class SyncEnabled { True, False, Null };
 enum class PasswordSyncFeature { Enabled, Disabled, Unreadable };
 
+// The tenant Graph answered for: the organization's id and verifiedDomains names.
+struct TenantIdentity {
+  std::string id;
+  std::vector<std::string> verified_domains;
+  std::string initial_domain; // the isInitial one (<name>.onmicrosoft.com), when listed
+};
+
 struct SyncStatus {
+  TenantIdentity tenant;
   SyncEnabled sync_enabled = SyncEnabled::Null;
   std::optional<std::int64_t> last_dirsync;       // onPremisesLastSyncDateTime, Unix seconds
   std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime

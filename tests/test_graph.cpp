@@ -154,8 +154,8 @@ TEST_CASE("graph: batch_request_body") {
     CHECK(url.find("v1.0") == std::string::npos);
     CHECK(url.find("://") == std::string::npos);
     if (id == "org") {
-      CHECK(url == "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
-                   "onPremisesLastPasswordSyncDateTime");
+      CHECK(url == "/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
+                   "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime");
     } else if (id == "sync") {
       CHECK(url == "/directory/onPremisesSynchronization?$select=features");
     }
@@ -244,7 +244,7 @@ TEST_CASE("graph: a cloud whose schema lacks the password sync time is asked aga
   CHECK_FALSE(batch_complete(query, state));
   std::string again = batch_request_body(query, state);
   CHECK(again == R"({"requests":[{"id":"org","method":"GET","url":"/organization?$select=)"
-                 R"(onPremisesSyncEnabled,onPremisesLastSyncDateTime"}]})");
+                 R"(id,verifiedDomains,onPremisesSyncEnabled,onPremisesLastSyncDateTime"}]})");
   // Once only: the same answer to the narrowed query is a failure, not another round.
   BatchState second;
   second.answered.insert("sync");
@@ -272,6 +272,23 @@ TEST_CASE("graph: parse_organization on the reference payloads") {
   CHECK(cloud_only.sync_enabled == SyncEnabled::Null);
   CHECK_FALSE(cloud_only.last_dirsync.has_value());
   CHECK_FALSE(cloud_only.last_password_sync.has_value()); // missing key: no data
+}
+
+TEST_CASE("graph: parse_organization reads the tenant's id and verified domains") {
+  SyncStatus status = organization(organization_with(
+      R"("verifiedDomains":[{"capabilities":"Email, OfficeCommunicationsOnline","isDefault":true,)"
+      R"("isInitial":false,"name":"contoso.com","type":"Managed"},)"
+      R"({"isDefault":false,"isInitial":true,"name":"contoso.onmicrosoft.com","type":"Managed"}])"));
+  CHECK(status.tenant.id == "b93319e6-0000-0000-0000-000000000000");
+  CHECK(status.tenant.verified_domains ==
+        std::vector<std::string>{"contoso.com", "contoso.onmicrosoft.com"});
+  CHECK(status.tenant.initial_domain == "contoso.onmicrosoft.com");
+  for (const char *members : {R"("verifiedDomains":"contoso.com")", R"("verifiedDomains":[1])",
+                              R"("verifiedDomains":[{"isInitial":true}])"}) {
+    INFO("members := " << std::string(members));
+    CHECK_THROWS_AS(organization(organization_with(members)), ApiFormatError);
+  }
+  CHECK_THROWS_AS(organization(R"({"value":[{"id":42}]})"), ApiFormatError);
 }
 
 TEST_CASE("graph: parse_organization on a single entity") {

@@ -55,8 +55,8 @@ AGE_OK_DIRSYNC = 12 * MIN
 AGE_STALE = 4 * DAY + 2 * HOUR
 AGE_VERY_STALE = 8 * DAY
 
-ORG_URL = ("/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
-           "onPremisesLastPasswordSyncDateTime")
+ORG_URL = ("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
+           "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime")
 SYNC_URL = "/directory/onPremisesSynchronization?$select=features"
 
 LINE1 = re.compile(r"^PASSWORD_SYNC (OK|WARNING|CRITICAL|UNKNOWN) - (\S.*)$")
@@ -967,7 +967,8 @@ def _(ctx):
     expect_perf(first, "dirsync_age", age=AGE_OK_DIRSYNC, warn=W3D)
     expect_counts(ctx, tenant, first, token=1, batch=2, requests=3)
     urls = [e["urls"] for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
-    narrowed = "/organization?$select=onPremisesSyncEnabled,onPremisesLastSyncDateTime"
+    narrowed = ("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
+                "onPremisesLastSyncDateTime")
     if urls != [[ORG_URL, SYNC_URL], [narrowed]]:
         fail("batch URLs %s%s" % (urls, first.describe()))
     second = ctx.run(tenant, cache=cache)
@@ -975,6 +976,32 @@ def _(ctx):
     expect_counts(ctx, tenant, second, token=1, batch=3, requests=4)
     if ctx.sim.log_of(tenant)[-1].get("urls") != [narrowed, SYNC_URL]:
         fail("the warm check did not leave the property out%s" % second.describe())
+
+
+@test("tenant-guid-and-domain-verified")
+def _(ctx):
+    """-T as the tenant's GUID or a verified domain: OK, the detail line names the tenant."""
+    for tenant in ("b93319e6-5c2a-4d7e-9a1f-2c3d4e5f6a7b", "B93319E6-5C2A-4D7E-9A1F-2C3D4E5F6A7B",
+                   ctx.unique("ok")):
+        res = ctx.run(tenant)
+        expect(res, "OK", OK_SUMMARY)
+        expect(res, "OK", "tenant: b93319e6-5c2a-4d7e-9a1f-2c3d4e5f6a7b (contoso.onmicrosoft.com)",
+               line1=False)
+
+
+@test("tenant-guid-mismatch-unknown")
+def _(ctx):
+    res = ctx.run("0b0b0b0b-1111-2222-3333-444444444444")
+    expect(res, "UNKNOWN", "signed in to tenant b93319e6-5c2a-4d7e-9a1f-2c3d4e5f6a7b "
+           "(contoso.onmicrosoft.com), not 0b0b0b0b-1111-2222-3333-444444444444")
+
+
+@test("tenant-domain-not-verified-unknown")
+def _(ctx):
+    tenant = ctx.unique("wrong-tenant")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "(contoso.onmicrosoft.com), not %s (not one of its verified domains)"
+           % tenant, absent=("password hash sync enabled",))
 
 
 @test("cache-file-private-without-secret")

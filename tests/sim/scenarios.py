@@ -49,6 +49,7 @@ str, for literal bodies with fresh timestamps (duplicate keys, deep nesting).
 
 
 import email.utils
+import json
 import time
 
 
@@ -141,6 +142,22 @@ HOUR = 3600
 DAY = 86400
 
 ORG_ID = "b93319e6-5c2a-4d7e-9a1f-2c3d4e5f6a7b"
+INITIAL_DOMAIN = "contoso.onmicrosoft.com"
+# Tenant IDs that name a scenario (the tenant given as a GUID, as Entra allows): the ok tenant's
+# own ID, and one whose token leads to another organization (ORG_ID): a wrong -T.
+GUID_TENANTS = {ORG_ID: "ok", "0b0b0b0b-1111-2222-3333-444444444444": "ok"}
+
+
+def verified_domains(tenant):
+    """The organization's verifiedDomains: the tenant as the scenario is named (its custom
+    domain) and the initial onmicrosoft.com domain, in Graph's verifiedDomain shape."""
+    domains = [{"capabilities": "Email", "isDefault": False, "isInitial": True,
+                "name": INITIAL_DOMAIN, "type": "Managed"}]
+    if tenant and tenant not in GUID_TENANTS:
+        domains.insert(0, {"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": True,
+                           "isInitial": False, "name": tenant, "type": "Managed"})
+    return domains
+
 
 # Healthy tenant: password sync 31 minutes ago, directory sync 12 minutes ago.
 ORG_OK = {
@@ -196,10 +213,11 @@ def _iso(now, seconds):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(now) - seconds - 1))
 
 
-def _org_members(now, enabled="true"):
-    return ('"id":"%s","onPremisesSyncEnabled":%s,"onPremisesLastSyncDateTime":"%s",'
-            '"onPremisesLastPasswordSyncDateTime":"%s"'
-            % (ORG_ID, enabled, _iso(now, 12 * MIN), _iso(now, 31 * MIN)))
+def _org_members(now, enabled="true", tenant=""):
+    return ('"id":"%s","verifiedDomains":%s,"onPremisesSyncEnabled":%s,'
+            '"onPremisesLastSyncDateTime":"%s","onPremisesLastPasswordSyncDateTime":"%s"'
+            % (ORG_ID, json.dumps(verified_domains(tenant)), enabled, _iso(now, 12 * MIN),
+               _iso(now, 31 * MIN)))
 
 
 def _batch(org_subs, sync_features='{"passwordSyncEnabled":true}'):
@@ -213,33 +231,33 @@ def _org_sub(entity, status="200"):
     return '{"id":"org","status":%s,"headers":{},"body":{"value":[%s]}}' % (status, entity)
 
 
-def deep_nesting_ok(now):
+def deep_nesting_ok(now, tenant=""):
     """A valid answer whose organization carries an ignored member nested DEEP levels."""
-    entity = "{%s,\"x\":%s%s}" % (_org_members(now), "[" * DEEP, "]" * DEEP)
+    entity = "{%s,\"x\":%s%s}" % (_org_members(now, tenant=tenant), "[" * DEEP, "]" * DEEP)
     return _batch([_org_sub(entity)])
 
 
-def deep_nesting_unclosed(now):
+def deep_nesting_unclosed(now, tenant=""):
     return '{"responses":[{"id":"org","status":200,"body":' + "[{\"a\":" * (DEEP // 2)
 
 
-def duplicate_keys(now):
+def duplicate_keys(now, tenant=""):
     """onPremisesSyncEnabled twice: true, then false. Parsers disagree on which one counts."""
-    entity = "{%s,\"onPremisesSyncEnabled\":false}" % _org_members(now)
+    entity = "{%s,\"onPremisesSyncEnabled\":false}" % _org_members(now, tenant=tenant)
     return _batch([_org_sub(entity)])
 
 
-def duplicate_ids(now):
+def duplicate_ids(now, tenant=""):
     """Two sub-responses with the id "org": a healthy one and one saying sync is disabled."""
     return _batch([_org_sub("{%s}" % _org_members(now)),
                    _org_sub("{%s}" % _org_members(now, "false"))])
 
 
-def status_overflow(now):
+def status_overflow(now, tenant=""):
     return _batch([_org_sub("{%s}" % _org_members(now), status="18446744073709551616")])
 
 
-def status_too_big_for_double(now):
+def status_too_big_for_double(now, tenant=""):
     return _batch([_org_sub("{%s}" % _org_members(now), status="1e400")])
 
 
@@ -291,6 +309,11 @@ SCENARIOS = {
         note="sync sub-request 403 Authorization_RequestDenied, timestamps fresh"),
     "phs-null": dict(sync={"passwordSyncEnabled": None},
                      note="features.passwordSyncEnabled null (nullable in the schema), timestamps fresh"),
+    "wrong-tenant": dict(
+        org=org(verifiedDomains=[{"capabilities": "Email", "isDefault": True, "isInitial": True,
+                                  "name": INITIAL_DOMAIN, "type": "Managed"}]),
+        note="healthy, but the organization's verified domains do not include the tenant "
+             "(a token for another tenant, as a managed identity always gets its own)"),
     "cloud-no-password-time": dict(
         lacks=("onPremisesLastPasswordSyncDateTime",),
         note="as ok, but the organization in this cloud's schema has no "
@@ -583,7 +606,9 @@ SCENARIOS.update({
 
 
 def scenario_name(tenant):
-    """The scenario a tenant names: the part before the first dot."""
+    """The scenario a tenant names: the part before the first dot, or a GUID_TENANTS entry."""
+    if tenant.lower() in GUID_TENANTS:
+        return GUID_TENANTS[tenant.lower()]
     return tenant.split(".", 1)[0]
 
 

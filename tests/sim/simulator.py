@@ -56,7 +56,7 @@ from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E40
 
 # What the plugin must select; onPremisesLastPasswordSyncDateTime too, except in a cloud whose
 # schema lacks it (scenario key "lacks").
-ORG_SELECT = {"onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
+ORG_SELECT = {"id", "verifiedDomains", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 SYNC_SELECT = {"features"}
 MAX_BATCH = 20
 MAX_BODY = 1024 * 1024
@@ -379,10 +379,10 @@ class Handler(BaseHTTPRequestHandler):
         self.log_request(status, len(body))
         DELIVERIES[delivery](self, head, bytes(body))
 
-    def send_reply(self, reply, now):
+    def send_reply(self, reply, now, tenant=""):
         body = reply.body
         if callable(body):  # built at request time (fresh timestamps in a literal body)
-            body = body(now)
+            body = body(now, tenant)
         if not isinstance(body, (bytes, str)):
             body = render(body, now)
         ctype = reply.content_type or "application/json; charset=utf-8"
@@ -638,6 +638,7 @@ class Handler(BaseHTTPRequestHandler):
         base = "https://graph.microsoft.com/beta/$metadata#"
         if which == "org":
             entity = {k: v for k, v in spec.items() if k not in sc.get("lacks", ())}
+            entity.setdefault("verifiedDomains", scenarios.verified_domains(sc.get("tenant", "")))
             body = {"@odata.context": base + "organization(onPremisesSyncEnabled,"
                     "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime)",
                     "value": [render(entity, now)]}
@@ -664,6 +665,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_graph_error(GraphError(401, "InvalidAuthenticationToken", msg), now)
         self.seen(tenant)
         sc = scenarios.get(tenant)
+        sc["tenant"] = tenant  # a verified domain of the organization (see verified_domains)
         if method == "POST" and path == "/beta/$batch":
             st.count(tenant, "batch")
             return self.batch(sc, tenant, token, body, now)
@@ -751,7 +753,7 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(whole, Reply):
             if not self.wait(whole.delay):
                 return
-            return self.send_reply(whole, now)
+            return self.send_reply(whole, now, tenant)
 
         responses = []
         for rid, kind in zip(ids, kinds):

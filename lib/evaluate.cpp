@@ -18,8 +18,38 @@ struct Verdict {
   std::vector<std::string> details;
   std::vector<PerfValue> perfdata;
 
+  bool password_alert = false; // a WARNING or CRITICAL about password hash sync
+  bool dirsync_alert = false;  // ... about directory sync
+
   void raise(State to) { state = worst(state, to); }
 };
+
+enum class Topic { PasswordSync, DirectorySync };
+
+void raise_about(Verdict &verdict, Topic topic, State to) {
+  verdict.raise(to);
+  (topic == Topic::PasswordSync ? verdict.password_alert : verdict.dirsync_alert) = true;
+}
+
+// The pages the Microsoft 365 admin center links from its sync warnings (graph-api reference,
+// section 9: entra-docs tshoot-connect-password-hash-synchronization.md and microsoft-365-docs
+// fix-problems-with-directory-synchronization.md).
+constexpr const char *password_sync_help =
+    "https://learn.microsoft.com/entra/identity/hybrid/connect/"
+    "tshoot-connect-password-hash-synchronization";
+constexpr const char *dirsync_help =
+    "https://learn.microsoft.com/microsoft-365/enterprise/"
+    "fix-problems-with-directory-synchronization";
+
+void add_help_links(Verdict &verdict) {
+  if (verdict.password_alert) {
+    verdict.details.push_back(std::string("troubleshooting password hash sync: ") +
+                              password_sync_help);
+  }
+  if (verdict.dirsync_alert) {
+    verdict.details.push_back(std::string("troubleshooting directory sync: ") + dirsync_help);
+  }
+}
 
 struct AgeCheck {
   const char *label;    // perfdata label
@@ -27,12 +57,13 @@ struct AgeCheck {
   const char *property; // Graph property name, for the null case
   std::optional<std::int64_t> last;
   const Thresholds &thresholds;
+  Topic topic;
 };
 
 // Judges one timestamp against its ranges and records summary, detail and perfdata.
 void judge_age(Verdict &verdict, const AgeCheck &check, std::int64_t now_unix) {
   if (!check.last) {
-    verdict.raise(State::Warning);
+    raise_about(verdict, check.topic, State::Warning);
     verdict.summary.push_back(std::string("no ") + check.name + " recorded (" + check.property +
                               " is null)");
     verdict.details.push_back(std::string("last ") + check.name + ": never recorded");
@@ -41,10 +72,10 @@ void judge_age(Verdict &verdict, const AgeCheck &check, std::int64_t now_unix) {
   std::int64_t age = std::max<std::int64_t>(0, now_unix - *check.last); // future: clock skew
   std::string text = std::string("last ") + check.name + " " + format_age(age) + " ago";
   if (check.thresholds.critical && alerts(*check.thresholds.critical, age)) {
-    verdict.raise(State::Critical);
+    raise_about(verdict, check.topic, State::Critical);
     text += " (critical " + describe_alert(*check.thresholds.critical) + ")";
   } else if (alerts(check.thresholds.warning, age)) {
-    verdict.raise(State::Warning);
+    raise_about(verdict, check.topic, State::Warning);
     text += " (warning " + describe_alert(check.thresholds.warning) + ")";
   }
   verdict.summary.push_back(text);
@@ -61,7 +92,7 @@ void judge_sync_enabled(Verdict &verdict, SyncEnabled enabled) {
     verdict.details.push_back("directory sync: enabled (onPremisesSyncEnabled is true)");
     return;
   }
-  verdict.raise(State::Critical);
+  raise_about(verdict, Topic::DirectorySync, State::Critical);
   verdict.summary.push_back(enabled == SyncEnabled::False
                                 ? "directory sync is disabled (onPremisesSyncEnabled is false)"
                                 : "directory sync has never been enabled (onPremisesSyncEnabled "
@@ -77,7 +108,7 @@ void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
     verdict.details.push_back("password hash sync: enabled (features.passwordSyncEnabled)");
     break;
   case PasswordSyncFeature::Disabled:
-    verdict.raise(State::Critical);
+    raise_about(verdict, Topic::PasswordSync, State::Critical);
     verdict.summary.push_back("password hash sync is disabled (passwordSyncEnabled is false)");
     break;
   case PasswordSyncFeature::Unreadable:
@@ -114,7 +145,7 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
     } else if (synced || status.last_password_sync) {
       judge_age(verdict,
                 {"password_sync_age", "password sync", "onPremisesLastPasswordSyncDateTime",
-                 status.last_password_sync, policy.password_sync},
+                 status.last_password_sync, policy.password_sync, Topic::PasswordSync},
                 now_unix);
     }
   } else {
@@ -123,9 +154,10 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
   if (synced || status.last_dirsync) {
     judge_age(verdict,
               {"dirsync_age", "directory sync", "onPremisesLastSyncDateTime", status.last_dirsync,
-               policy.dirsync},
+               policy.dirsync, Topic::DirectorySync},
               now_unix);
   }
+  add_help_links(verdict);
   CheckResult result;
   result.state = verdict.state;
   result.summary = join(verdict.summary, ", ");

@@ -256,6 +256,35 @@ TEST_CASE("evaluate: a cloud without the password sync time is judged by directo
   CHECK(evaluate(status, default_policy(), now).state == State::Critical);
 }
 
+TEST_CASE("evaluate: a WARNING or CRITICAL links the admin center's troubleshooting page") {
+  const std::string password_page = "https://learn.microsoft.com/entra/identity/hybrid/connect/"
+                                    "tshoot-connect-password-hash-synchronization";
+  const std::string dirsync_page = "https://learn.microsoft.com/microsoft-365/enterprise/"
+                                   "fix-problems-with-directory-synchronization";
+  CheckResult ok = evaluate(healthy(), default_policy(), now);
+  CHECK_FALSE(any_detail_has(ok, "https://"));
+
+  SyncStatus stale_password = healthy();
+  stale_password.last_password_sync = now - four_days_two_hours;
+  CheckResult password = evaluate(stale_password, default_policy(), now);
+  CHECK(any_detail_has(password, password_page));
+  CHECK_FALSE(any_detail_has(password, dirsync_page));
+
+  SyncStatus phs_off = healthy();
+  phs_off.password_sync_feature = PasswordSyncFeature::Disabled;
+  CHECK(any_detail_has(evaluate(phs_off, default_policy(), now), password_page));
+
+  SyncStatus stale_directory = healthy();
+  stale_directory.last_dirsync = now - four_days_two_hours;
+  CheckResult directory = evaluate(stale_directory, default_policy(), now);
+  CHECK(any_detail_has(directory, dirsync_page));
+  CHECK_FALSE(any_detail_has(directory, password_page));
+
+  SyncStatus sync_off = healthy();
+  sync_off.sync_enabled = SyncEnabled::False;
+  CHECK(any_detail_has(evaluate(sync_off, default_policy(), now), dirsync_page));
+}
+
 TEST_CASE("evaluate: timestamps in the future count as age 0") {
   SyncStatus status = healthy();
   status.last_password_sync = now + 3600;

@@ -501,6 +501,12 @@ OK_PERF = {"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit=""),
 
 # healthy
 scenario_test("ok", "ok", "OK", OK_SUMMARY, perf=OK_PERF)
+
+
+@test("ok-has-no-troubleshooting-link")
+def _(ctx):
+    res = ctx.run("ok")
+    expect(res, "OK", OK_SUMMARY, absent=("learn.microsoft.com",), line1=False)
 scenario_test("ok-reversed", "ok-reversed", "OK", OK_SUMMARY, perf=OK_PERF)
 scenario_test("ok-fractional", "ok-fractional", "OK", OK_SUMMARY, perf=OK_PERF)
 scenario_test("ok-future", "ok-future", "OK", "password hash sync enabled",
@@ -523,8 +529,11 @@ scenario_test("phs-disabled", "phs-disabled", "CRITICAL",
 scenario_test("phs-disabled-ignored", "phs-disabled", "OK", "last directory sync 12m ago",
               extra=("--password-sync", "ignore"), absent=("password hash sync is disabled",),
               perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC, warn=W3D)})
+PHS_HELP = "https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-password-hash-synchronization"
+DIRSYNC_HELP = "https://learn.microsoft.com/microsoft-365/enterprise/fix-problems-with-directory-synchronization"
 scenario_test("stale-password", "stale-password", "WARNING",
               "last password sync 4d2h ago (warning above 3d)",
+              whole_output=("troubleshooting password hash sync: " + PHS_HELP,),
               perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D),
                     "dirsync_age": dict(age=AGE_OK_DIRSYNC)})
 scenario_test("stale-password-critical", "stale-password", "CRITICAL",
@@ -538,6 +547,7 @@ scenario_test("stale-password-warning-raised", "stale-password", "OK", "last pas
               perf={"password_sync_age": dict(age=AGE_STALE, warn="432000")})
 scenario_test("stale-dirsync", "stale-dirsync", "WARNING",
               "last directory sync 4d2h ago (warning above 3d)",
+              whole_output=("troubleshooting directory sync: " + DIRSYNC_HELP,),
               perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D),
                     "password_sync_age": dict(age=AGE_OK_PASSWORD)})
 scenario_test("stale-dirsync-critical", "stale-dirsync", "CRITICAL",

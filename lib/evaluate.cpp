@@ -58,6 +58,7 @@ struct AgeCheck {
   std::optional<std::int64_t> last;
   const Thresholds &thresholds;
   Topic topic;
+  std::string server; // the sync server, named when this age alerts (whom to log in to)
 };
 
 // Judges one timestamp against its ranges and records summary, detail and perfdata.
@@ -71,6 +72,12 @@ void judge_age(Verdict &verdict, const AgeCheck &check, std::int64_t now_unix) {
   }
   std::int64_t age = std::max<std::int64_t>(0, now_unix - *check.last); // future: clock skew
   std::string text = std::string("last ") + check.name + " " + format_age(age) + " ago";
+  bool alerting = (check.thresholds.critical && alerts(*check.thresholds.critical, age)) ||
+                  alerts(check.thresholds.warning, age);
+  if (alerting && !check.server.empty()) {
+    text = std::string("last ") + check.name + " on " + check.server + " " + format_age(age) +
+           " ago";
+  }
   if (check.thresholds.critical && alerts(*check.thresholds.critical, age)) {
     raise_about(verdict, check.topic, State::Critical);
     text += " (critical " + describe_alert(*check.thresholds.critical) + ")";
@@ -117,6 +124,31 @@ void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
   }
 }
 
+// "sync client: Entra Connect 2.4.129.0 on AADC-SYNC01 as ..., every 30m": what Graph told of it.
+void describe_sync_client(Verdict &verdict, const SyncClient &client) {
+  std::string text;
+  auto add = [&text](const std::string &part) { text += (text.empty() ? "" : " ") + part; };
+  if (!client.version.empty()) {
+    add("Entra Connect " + client.version);
+  }
+  if (!client.machine.empty()) {
+    add("on " + client.machine);
+  }
+  if (!client.service_account.empty()) {
+    add("as " + client.service_account);
+  }
+  if (client.interval_seconds > 0) {
+    text += (text.empty() ? "every " : ", every ") + format_age(client.interval_seconds);
+  }
+  if (client.requested_interval_seconds > 0 &&
+      client.requested_interval_seconds != client.interval_seconds) {
+    add("(customer requested every " + format_age(client.requested_interval_seconds) + ")");
+  }
+  if (!text.empty()) {
+    verdict.details.push_back("sync client: " + text);
+  }
+}
+
 std::string join(const std::vector<std::string> &parts, std::string_view separator) {
   std::string text;
   for (const std::string &part : parts) {
@@ -145,7 +177,7 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
     } else if (synced || status.last_password_sync) {
       judge_age(verdict,
                 {"password_sync_age", "password sync", "onPremisesLastPasswordSyncDateTime",
-                 status.last_password_sync, policy.password_sync, Topic::PasswordSync},
+                 status.last_password_sync, policy.password_sync, Topic::PasswordSync, ""},
                 now_unix);
     }
   } else {
@@ -154,9 +186,10 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
   if (synced || status.last_dirsync) {
     judge_age(verdict,
               {"dirsync_age", "directory sync", "onPremisesLastSyncDateTime", status.last_dirsync,
-               policy.dirsync, Topic::DirectorySync},
+               policy.dirsync, Topic::DirectorySync, status.sync_client.machine},
               now_unix);
   }
+  describe_sync_client(verdict, status.sync_client);
   add_help_links(verdict);
   CheckResult result;
   result.state = verdict.state;

@@ -56,7 +56,9 @@ bool without_password_sync_time(GraphQuery &query) {
 }
 
 std::string sync_features_url(const GraphQuery &) {
-  return "/directory/onPremisesSynchronization?$select=features";
+  // configuration carries the sync client's facts (beta: synchronizationClientVersion,
+  // currentExportData, synchronizationInterval; msgraph-metadata schemas/beta-USNat.csdl).
+  return "/directory/onPremisesSynchronization?$select=features,configuration";
 }
 
 void feature_unreadable(SyncStatus &status, const std::string &why) {
@@ -198,6 +200,55 @@ SyncEnabled sync_enabled_member(const rapidjson::Value &object, std::string_view
                          ": onPremisesSyncEnabled is not true, false or null");
   }
   return value->GetBool() ? SyncEnabled::True : SyncEnabled::False;
+}
+
+// An ISO 8601 duration as Graph writes Edm.Duration ("PT30M", "PT1H", "P1D"), or 0 when it is not
+// one: these facts are shown, never judged, so an odd value is left out rather than refused.
+std::int64_t iso_duration_seconds(std::string_view text) {
+  if (text.size() < 3 || text.size() > 32 || text[0] != 'P') {
+    return 0;
+  }
+  std::int64_t total = 0;
+  std::int64_t number = -1;
+  bool in_time = false;
+  for (char c : text.substr(1)) {
+    if (c == 'T' && !in_time && number < 0) {
+      in_time = true;
+    } else if (c >= '0' && c <= '9') {
+      number = (number < 0 ? 0 : number) * 10 + (c - '0');
+      if (number > 100000000) {
+        return 0;
+      }
+    } else if (number >= 0 && ((!in_time && c == 'D') || (in_time && (c == 'H' || c == 'M' || c == 'S')))) {
+      total += number * (c == 'D' ? 86400 : c == 'H' ? 3600 : c == 'M' ? 60 : 1);
+      number = -1;
+    } else {
+      return 0;
+    }
+  }
+  return number < 0 ? total : 0;
+}
+
+std::string short_text(const rapidjson::Value *object, const char *name) {
+  auto value = object && object->IsObject() ? string_member(*object, name) : std::nullopt;
+  return value ? sanitize_text(value->substr(0, 64)) : "";
+}
+
+SyncClient sync_client_members(const rapidjson::Value &settings) {
+  SyncClient client;
+  const rapidjson::Value *configuration = member(settings, "configuration");
+  if (configuration == nullptr || !configuration->IsObject()) {
+    return client;
+  }
+  client.version = short_text(configuration, "synchronizationClientVersion");
+  const rapidjson::Value *export_data = member(*configuration, "currentExportData");
+  client.machine = short_text(export_data, "clientMachineName");
+  client.service_account = short_text(export_data, "serviceAccount");
+  client.interval_seconds =
+      iso_duration_seconds(short_text(configuration, "synchronizationInterval"));
+  client.requested_interval_seconds =
+      iso_duration_seconds(short_text(configuration, "customerRequestedSynchronizationInterval"));
+  return client;
 }
 
 [[noreturn]] void throw_shape(std::string_view source, const std::string &what) {
@@ -499,6 +550,7 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
     feature_unreadable(status, "Graph lists no on-premises synchronization settings");
     return;
   }
+  status.sync_client = sync_client_members(settings);
   const rapidjson::Value *features = member(settings, "features");
   const rapidjson::Value *enabled = features ? member(*features, "passwordSyncEnabled") : nullptr;
   if (enabled != nullptr && enabled->IsNull()) {

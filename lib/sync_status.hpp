@@ -20,8 +20,20 @@ struct TenantIdentity {
   std::string initial_domain; // the isInitial one (<name>.onmicrosoft.com), when listed
 };
 
+// The Entra Connect server behind the sync, from onPremisesSynchronization's configuration (beta
+// only: v1.0-Prod.csdl's configuration has accidentalDeletionPrevention alone). Each part may be
+// missing or null: empty or 0 then.
+struct SyncClient {
+  std::string version;                       // synchronizationClientVersion
+  std::string machine;                       // currentExportData.clientMachineName
+  std::string service_account;               // currentExportData.serviceAccount
+  std::int64_t interval_seconds = 0;         // synchronizationInterval
+  std::int64_t requested_interval_seconds = 0; // customerRequestedSynchronizationInterval
+};
+
 struct SyncStatus {
   TenantIdentity tenant;
+  SyncClient sync_client;
   SyncEnabled sync_enabled = SyncEnabled::Null;
   std::optional<std::int64_t> last_dirsync;       // onPremisesLastSyncDateTime, Unix seconds
   std::optional<std::int64_t> last_password_sync; // onPremisesLastPasswordSyncDateTime

@@ -285,6 +285,27 @@ TEST_CASE("evaluate: a WARNING or CRITICAL links the admin center's troubleshoot
   CHECK(any_detail_has(evaluate(sync_off, default_policy(), now), dirsync_page));
 }
 
+TEST_CASE("evaluate: the sync client's facts in a detail line, the server named when stale") {
+  SyncStatus status = healthy();
+  status.sync_client = {"2.4.129.0", "AADC-SYNC01", "", 1800, 1800};
+  CheckResult ok = evaluate(status, default_policy(), now);
+  CHECK(any_detail_has(ok, "sync client: Entra Connect 2.4.129.0 on AADC-SYNC01, every 30m"));
+  CHECK_FALSE(has(ok.summary, "AADC-SYNC01")); // healthy: line 1 stays short
+
+  status.last_dirsync = now - four_days_two_hours;
+  CheckResult stale = evaluate(status, default_policy(), now);
+  CHECK(has(stale.summary, "last directory sync on AADC-SYNC01 4d2h ago (warning above 3d)"));
+
+  SyncStatus partial = healthy();
+  partial.sync_client.machine = "SYNC02";
+  partial.sync_client.service_account = "Sync_SYNC02@contoso.onmicrosoft.com";
+  partial.sync_client.requested_interval_seconds = 3600;
+  CHECK(any_detail_has(evaluate(partial, default_policy(), now),
+                       "sync client: on SYNC02 as Sync_SYNC02@contoso.onmicrosoft.com "
+                       "(customer requested every 1h)"));
+  CHECK_FALSE(any_detail_has(evaluate(healthy(), default_policy(), now), "sync client"));
+}
+
 TEST_CASE("evaluate: timestamps in the future count as age 0") {
   SyncStatus status = healthy();
   status.last_password_sync = now + 3600;

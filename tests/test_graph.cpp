@@ -157,7 +157,7 @@ TEST_CASE("graph: batch_request_body") {
       CHECK(url == "/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
                    "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime");
     } else if (id == "sync") {
-      CHECK(url == "/directory/onPremisesSynchronization?$select=features");
+      CHECK(url == "/directory/onPremisesSynchronization?$select=features,configuration");
     }
     ids.push_back(id);
   }
@@ -365,6 +365,11 @@ TEST_CASE("graph: an empty organization list is an ApiFormatError naming the sou
 TEST_CASE("graph: parse_sync_features") {
   SyncStatus disabled = features(features_entity);
   CHECK(disabled.password_sync_feature == PasswordSyncFeature::Disabled);
+  CHECK(disabled.sync_client.version == "2.1.16.0");
+  CHECK(disabled.sync_client.machine == "ABCD-SYNC-01");
+  CHECK(disabled.sync_client.service_account == "Synchronization-01@contoso.com");
+  CHECK(disabled.sync_client.interval_seconds == 1800);           // PT30M
+  CHECK(disabled.sync_client.requested_interval_seconds == 3600); // PT1H
 
   SyncStatus enabled = features(features_collection);
   CHECK(enabled.password_sync_feature == PasswordSyncFeature::Enabled);
@@ -381,6 +386,31 @@ TEST_CASE("graph: parse_sync_features") {
   SyncStatus empty = features(R"({"value":[]})");
   CHECK(empty.password_sync_feature == PasswordSyncFeature::Unreadable);
   CHECK_FALSE(empty.feature_note.empty());
+}
+
+TEST_CASE("graph: sync client facts missing, null or odd are left out, never refused") {
+  for (const char *configuration : {
+           R"("configuration":null)", R"("configuration":{})", R"("configuration":"x")",
+           R"("configuration":{"synchronizationClientVersion":null,"currentExportData":null,)"
+           R"("synchronizationInterval":null})",
+           R"("configuration":{"synchronizationClientVersion":2,"currentExportData":[],)"
+           R"("synchronizationInterval":"30 minutes","customerRequestedSynchronizationInterval":"PT"})",
+           R"("configuration":{"synchronizationInterval":"PT1H30M5S5"})"}) {
+    INFO("configuration := " << std::string(configuration));
+    SyncStatus status = features(std::string(R"({"value":[{)") + configuration +
+                                 R"(,"features":{"passwordSyncEnabled":true}}]})");
+    CHECK(status.password_sync_feature == PasswordSyncFeature::Enabled);
+    CHECK(status.sync_client.version.empty());
+    CHECK(status.sync_client.machine.empty());
+    CHECK(status.sync_client.interval_seconds == 0);
+    CHECK(status.sync_client.requested_interval_seconds == 0);
+  }
+  SyncStatus days = features(R"({"value":[{"configuration":{"synchronizationInterval":"P1DT2H",)"
+                             R"("currentExportData":{"clientMachineName":"AADC"}},)"
+                             R"("features":{"passwordSyncEnabled":true}}]})");
+  CHECK(days.sync_client.interval_seconds == 93600);
+  CHECK(days.sync_client.machine == "AADC");
+  CHECK(days.sync_client.service_account.empty());
 }
 
 TEST_CASE("graph: parse_sync_features rejects a missing or mistyped flag") {

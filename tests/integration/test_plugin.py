@@ -57,7 +57,7 @@ AGE_VERY_STALE = 8 * DAY
 
 ORG_URL = ("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
            "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime")
-SYNC_URL = "/directory/onPremisesSynchronization?$select=features"
+SYNC_URL = "/directory/onPremisesSynchronization?$select=features,configuration"
 
 LINE1 = re.compile(r"^PASSWORD_SYNC (OK|WARNING|CRITICAL|UNKNOWN) - (\S.*)$")
 
@@ -503,6 +503,24 @@ OK_PERF = {"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit=""),
 scenario_test("ok", "ok", "OK", OK_SUMMARY, perf=OK_PERF)
 
 
+SYNC_CLIENT = ("sync client: Entra Connect 2.4.129.0 on AADC-SYNC01 as "
+               "Sync_AADC-SYNC01_1@contoso.onmicrosoft.com, every 30m")
+scenario_test("sync-client", "ok", "OK", OK_SUMMARY, whole_output=(SYNC_CLIENT,),
+              absent=("AADC-SYNC01",), perf=OK_PERF)
+scenario_test("sync-client-null", "sync-client-null", "OK", OK_SUMMARY, perf=OK_PERF)
+scenario_test("sync-client-missing", "sync-client-missing", "OK", OK_SUMMARY, perf=OK_PERF)
+scenario_test("sync-client-partial", "sync-client-partial", "WARNING",
+              "last directory sync on AADC-SYNC02 4d2h ago (warning above 3d)",
+              whole_output=("sync client: on AADC-SYNC02 (customer requested every 1h)",))
+
+
+@test("sync-client-null-or-missing-no-line")
+def _(ctx):
+    for tenant in ("sync-client-null", "sync-client-missing"):
+        res = ctx.run(tenant)
+        expect(res, "OK", OK_SUMMARY, absent=("sync client:",), line1=False)
+
+
 @test("ok-has-no-troubleshooting-link")
 def _(ctx):
     res = ctx.run("ok")
@@ -521,7 +539,7 @@ scenario_test("phs-null", "phs-null", "OK", "last password sync 31m ago",
               whole_output=("features.passwordSyncEnabled is null", "judged by timestamps"),
               perf=OK_PERF)
 scenario_test("cloud-no-password-time-stale", "cloud-no-password-time-stale", "WARNING",
-              "last directory sync 4d2h ago (warning above 3d)",
+              "last directory sync on AADC-SYNC01 4d2h ago (warning above 3d)",
               "Graph in this cloud has no password sync time", no_perf=("password_sync_age",),
               perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D)})
 scenario_test("phs-disabled", "phs-disabled", "CRITICAL",
@@ -546,17 +564,17 @@ scenario_test("stale-password-warning-raised", "stale-password", "OK", "last pas
               extra=("-w", "5d"),
               perf={"password_sync_age": dict(age=AGE_STALE, warn="432000")})
 scenario_test("stale-dirsync", "stale-dirsync", "WARNING",
-              "last directory sync 4d2h ago (warning above 3d)",
+              "last directory sync on AADC-SYNC01 4d2h ago (warning above 3d)",
               whole_output=("troubleshooting directory sync: " + DIRSYNC_HELP,),
               perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D),
                     "password_sync_age": dict(age=AGE_OK_PASSWORD)})
 scenario_test("stale-dirsync-critical", "stale-dirsync", "CRITICAL",
-              "last directory sync 4d2h ago (critical above 4d)",
+              "last directory sync on AADC-SYNC01 4d2h ago (critical above 4d)",
               extra=("--dirsync-critical", "4d"),
               perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D, crit="345600")})
 scenario_test("very-stale", "very-stale", "WARNING",
               "last password sync 8d ago (warning above 3d)",
-              "last directory sync 8d ago (warning above 3d)",
+              "last directory sync on AADC-SYNC01 8d ago (warning above 3d)",
               perf={"password_sync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit=""),
                     "dirsync_age": dict(age=AGE_VERY_STALE, warn=W3D, crit="")})
 scenario_test("very-stale-critical", "very-stale", "CRITICAL", "(critical above 5d)",
@@ -593,7 +611,7 @@ scenario_test("threshold-critical-30m", "ok", "CRITICAL",
 scenario_test("threshold-critical-perf-only", "ok", "OK", OK_SUMMARY, extra=("-c", "5d"),
               perf={"password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D, crit="432000")})
 scenario_test("threshold-dirsync-warning", "ok", "WARNING",
-              "last directory sync 12m ago (warning above 5m)", extra=("--dirsync-warning", "5m"),
+              "last directory sync on AADC-SYNC01 12m ago (warning above 5m)", extra=("--dirsync-warning", "5m"),
               perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC, warn="300"),
                     "password_sync_age": dict(age=AGE_OK_PASSWORD, warn=W3D)})
 

@@ -21,6 +21,7 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
   org     the `organization` entity (dict, values may be Ago(...) or ABSENT), or a Sub(...)
           sub-response (error, odd body)
   sync    the `onPremisesDirectorySynchronization` features dict, or a Sub(...)
+  config  its `configuration` dict (values may be ABSENT, None), or ABSENT
   lacks   organization properties this cloud's Graph schema lacks: a $select naming one gets
           400 BadRequest "Could not find a property named '...'", and the entity omits them
   reverse answer the batch's sub-responses in reverse order
@@ -169,6 +170,24 @@ ORG_OK = {
 
 FEATURES_OK = {"passwordSyncEnabled": True}
 
+# The beta configuration (documented example of onPremisesDirectorySynchronization, with our
+# server's names): the sync client's version, server, service account and intervals.
+CONFIG_OK = {
+    "accidentalDeletionPrevention": {"synchronizationPreventionType": "enabledForCount",
+                                     "alertThreshold": 500},
+    "synchronizationInterval": "PT30M",
+    "customerRequestedSynchronizationInterval": "PT30M",
+    "anchorAttribute": "mS-DS-ConsistencyGuid",
+    "applicationId": "cb1056e2-e479-49de-ae31-7812af012ed8",
+    "synchronizationClientVersion": "2.4.129.0",
+    "currentExportData": {
+        "pendingObjectsAddition": 0, "pendingObjectsDeletion": 0, "pendingObjectsUpdate": 3,
+        "successfulLinksProvisioningCount": 0, "successfulObjectsProvisioningCount": 0,
+        "clientMachineName": "AADC-SYNC01", "serviceAccount": "Sync_AADC-SYNC01_1@contoso.onmicrosoft.com",
+        "totalConnectorSpaceObjects": 1234},
+    "writebackConfiguration": None,
+}
+
 
 def org(**changes):
     o = dict(ORG_OK)
@@ -283,6 +302,7 @@ DEFAULTS = {
     "token": None,
     "org": ORG_OK,
     "sync": FEATURES_OK,
+    "config": CONFIG_OK,
     "reverse": False,
     "lacks": (),
     "batch": [{}],
@@ -307,6 +327,17 @@ SCENARIOS = {
     "feature-403": dict(
         sync=graph_error_sub(403, "Authorization_RequestDenied", INSUFFICIENT),
         note="sync sub-request 403 Authorization_RequestDenied, timestamps fresh"),
+    "sync-client-null": dict(
+        config=dict(CONFIG_OK, synchronizationClientVersion=None, currentExportData=None,
+                    synchronizationInterval=None, customerRequestedSynchronizationInterval=None),
+        note="as ok, the sync client's version, export data and intervals null"),
+    "sync-client-missing": dict(config=ABSENT,
+                                note="as ok, no configuration in the answer (as in v1.0)"),
+    "sync-client-partial": dict(
+        config={"currentExportData": {"clientMachineName": "AADC-SYNC02"},
+                "customerRequestedSynchronizationInterval": "PT1H"},
+        org=org(onPremisesLastSyncDateTime=Ago(4 * DAY + 2 * HOUR)),
+        note="only the server name and the requested interval; directory sync 4d2h ago"),
     "phs-null": dict(sync={"passwordSyncEnabled": None},
                      note="features.passwordSyncEnabled null (nullable in the schema), timestamps fresh"),
     "wrong-tenant": dict(

@@ -57,7 +57,7 @@ from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E40
 # What the plugin must select; onPremisesLastPasswordSyncDateTime too, except in a cloud whose
 # schema lacks it (scenario key "lacks").
 ORG_SELECT = {"id", "verifiedDomains", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
-SYNC_SELECT = {"features"}
+SYNC_SELECT = {"features", "configuration"}
 MAX_BATCH = 20
 MAX_BODY = 1024 * 1024
 STAT_KEYS = ("token", "batch", "graph_get", "requests", "connections", "identity")
@@ -643,8 +643,10 @@ class Handler(BaseHTTPRequestHandler):
                     "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime)",
                     "value": [render(entity, now)]}
         else:
-            body = {"@odata.context": base + "directory/onPremisesSynchronization(features)",
-                    "value": [{"id": scenarios.ORG_ID, "features": render(spec, now)}]}
+            body = {"@odata.context": base + "directory/onPremisesSynchronization(features,"
+                    "configuration)",
+                    "value": [render({"id": scenarios.ORG_ID, "configuration": sc["config"],
+                                      "features": spec}, now)]}
         return 200, headers, body
 
     def bearer_tenant(self):

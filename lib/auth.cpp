@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "json.hpp"
 #include "output.hpp"
+#include "support.hpp"
 
 #include <cstdlib>
 
@@ -122,14 +123,24 @@ AccessToken request_token(HttpClient &http, const TokenRequest &request,
   HttpRequest http_request;
   http_request.method = "POST";
   http_request.url = request.token_url;
+  // A fresh client-request-id per request, as MSAL sends it; Entra uses it as the correlation ID.
+  std::string client_request_id = new_client_request_id();
   http_request.headers = {"Content-Type: application/x-www-form-urlencoded",
-                          "Accept: application/json"};
+                          "Accept: application/json", "client-request-id: " + client_request_id,
+                          "return-client-request-id: true"};
   Secret form(token_form(request, credential));
   http_request.body = form.reveal();
-  HttpResponse response = http.send_with_retries(http_request, deadline);
+  HttpResponse response;
+  AccessToken token;
+  try {
+    response = http.send_with_retries(http_request, deadline);
+    token = parse_token_response(response, host_of(request.token_url), now_unix);
+  } catch (...) {
+    Secret wipe_body(std::move(http_request.body));
+    trace.note(0, entra_support_line(response, client_request_id));
+    throw;
+  }
   Secret wipe_body(std::move(http_request.body));
-  std::string host = host_of(request.token_url);
-  AccessToken token = parse_token_response(response, host, now_unix);
   trace.protect(token.value.reveal());
   Secret wipe_response(std::move(response.body));
   return token;

@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "json.hpp"
 #include "output.hpp"
+#include "support.hpp"
 #include "text.hpp"
 #include "timestamp.hpp"
 
@@ -399,12 +400,15 @@ bool wanted(const SubRequest &entry, const GraphQuery &query, const BatchState &
 }
 
 HttpRequest batch_request(const std::string &graph_endpoint, const std::string &access_token,
-                          const GraphQuery &query, const BatchState &state) {
+                          const GraphQuery &query, const BatchState &state,
+                          const std::string &client_request_id) {
   HttpRequest request;
   request.method = "POST";
   request.url = graph_endpoint + "/beta/$batch";
+  // A fresh client-request-id per request, which Graph echoes and support can trace (errors.md).
   request.headers = {"Authorization: Bearer " + access_token, "Content-Type: application/json",
-                     "Accept: application/json"};
+                     "Accept: application/json", "client-request-id: " + client_request_id,
+                     "return-client-request-id: true"};
   request.body = batch_request_body(query, state);
   return request;
 }
@@ -412,12 +416,20 @@ HttpRequest batch_request(const std::string &graph_endpoint, const std::string &
 // One round: sends what is still missing and records what came back.
 void batch_round(HttpClient &http, const std::string &graph_endpoint,
                  const std::string &access_token, GraphQuery &query,
-                 const Deadline &deadline, BatchState &state) {
-  HttpRequest request = batch_request(graph_endpoint, access_token, query, state);
+                 const Deadline &deadline, BatchState &state, Trace &trace) {
+  std::string client_request_id = new_client_request_id();
+  HttpRequest request = batch_request(graph_endpoint, access_token, query, state, client_request_id);
   RetryPolicy policy;
   policy.failed_dependency_is_throttling = true;
-  HttpResponse response = http.send_with_retries(request, deadline, policy);
-  read_batch_answer(response, host_of(request.url), query, state);
+  HttpResponse response;
+  try {
+    response = http.send_with_retries(request, deadline, policy);
+    state.support = graph_support_line(response, client_request_id);
+    read_batch_answer(response, host_of(request.url), query, state);
+  } catch (...) {
+    trace.note(0, graph_support_line(response, client_request_id));
+    throw;
+  }
 }
 
 // The rounds ran out with sub-requests still throttled: required ones fail, optional ones are
@@ -574,7 +586,7 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
   BatchState state;
   std::random_device seed;
   for (int round = 1;; ++round) {
-    batch_round(http, graph_endpoint, access_token, query, deadline, state);
+    batch_round(http, graph_endpoint, access_token, query, deadline, state, trace);
     if (batch_complete(query, state)) {
       break;
     }
@@ -585,7 +597,12 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
     }
     auto wait = state.throttle_wait.value_or(backoff_delay(round, (seed() % 1000) / 1000.0));
     if (round >= max_batch_rounds || !wait_within(deadline, wait)) {
-      give_up_throttled(query, state, host_of(graph_endpoint));
+      try {
+        give_up_throttled(query, state, host_of(graph_endpoint));
+      } catch (...) {
+        trace.note(0, state.support);
+        throw;
+      }
       break;
     }
     trace.note(1, "Graph throttled a batch sub-request; retrying");

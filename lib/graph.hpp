@@ -44,6 +44,7 @@ struct BatchState {
   std::optional<std::chrono::milliseconds> throttle_wait; // the longest Retry-After this round
   bool throttled = false;
   bool ask_again = false; // a sub-request is to be sent again at once, with a narrower $select
+  std::string support;    // the support IDs of the latest answer, shown if the check fails
 };
 
 // What a check learnt about the tenant's Graph, as text kept next to its token: one line

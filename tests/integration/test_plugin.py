@@ -521,6 +521,44 @@ def _(ctx):
         expect(res, "OK", OK_SUMMARY, absent=("sync client:",), line1=False)
 
 
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+@test("support-ids-graph-failure")
+def _(ctx):
+    """Each request carries a fresh client-request-id; a Graph failure shows request-id,
+    client-request-id and date, as Microsoft support asks."""
+    tenant = ctx.unique("graph-403")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "Organization.Read.All")
+    log = ctx.sim.log_of(tenant)
+    ids = [e.get("client_request_id") for e in log if e["kind"] in ("token", "batch")]
+    if len(ids) != 2 or not all(i and GUID.match(i) for i in ids) or ids[0] == ids[1]:
+        fail("client-request-ids %s: expected two different GUIDs%s" % (ids, res.describe()))
+    m = re.search(r"Graph support IDs: request-id ([0-9a-f-]{36}), client-request-id ([0-9a-f-]{36}), "
+                  r"date \S", res.text)
+    if not m or m.group(2) != ids[1]:
+        fail("no Graph support line with the batch's client-request-id %s%s" % (ids[1], res.describe()))
+
+
+@test("support-ids-entra-failure")
+def _(ctx):
+    tenant = ctx.unique("aadsts-7000215")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "AADSTS7000215")
+    sent = [e.get("client_request_id") for e in ctx.sim.log_of(tenant) if e["kind"] == "token"]
+    m = re.search(r"Entra support IDs: trace_id ([0-9a-f-]{36}), correlation_id ([0-9a-f-]{36}), "
+                  r"timestamp \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, client-request-id ([0-9a-f-]{36})",
+                  res.text)
+    if not m or len(sent) != 1 or m.group(2) != sent[0] or m.group(3) != sent[0]:
+        fail("no Entra support line naming the sent client-request-id %s%s" % (sent, res.describe()))
+
+
+@test("ok-has-no-support-ids")
+def _(ctx):
+    expect(ctx.run("ok"), "OK", OK_SUMMARY, absent=("support IDs",), line1=False)
+
+
 @test("ok-has-no-troubleshooting-link")
 def _(ctx):
     res = ctx.run("ok")

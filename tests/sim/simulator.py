@@ -478,7 +478,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- token endpoint
 
     def aad_error(self, err, tenant, client_id, now):
-        trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
+        trace, corr = str(uuid.uuid4()), self.client_request_id(str(uuid.uuid4()))
         ts = aad_timestamp(now)
         desc = err.description.format(tenant=tenant, client_id=client_id or "")
         desc += "\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s" % (trace, corr, ts)
@@ -514,6 +514,7 @@ class Handler(BaseHTTPRequestHandler):
         client_id = form.get("client_id")
         st.record(tenant, {
             "kind": "token", "method": method, "content_type": ctype,
+            "client_request_id": self.headers.get("client-request-id"),
             "fields": sorted(form), "grant_type": form.get("grant_type"),
             "client_id": client_id, "scope": form.get("scope"),
             "secret_ok": form.get("client_secret") == st.secret,
@@ -593,9 +594,13 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- Graph
 
+    def client_request_id(self, fallback):
+        """The client's client-request-id, which Graph and Entra echo; else their own ID."""
+        return self.headers.get("client-request-id") or fallback
+
     def graph_headers(self):
         rid = str(uuid.uuid4())
-        return {"request-id": rid, "client-request-id": rid,
+        return {"request-id": rid, "client-request-id": self.client_request_id(rid),
                 "x-ms-ags-diagnostic": '{"ServerInfo":{"DataCenter":"Loopback","Slice":"E",'
                                        '"Ring":"0","ScaleUnit":"000","RoleInstance":"SIM"}}',
                 "Strict-Transport-Security": "max-age=31536000",
@@ -605,7 +610,7 @@ class Handler(BaseHTTPRequestHandler):
         rid = str(uuid.uuid4())
         return {"error": {"code": err.code, "message": err.message,
                           "innerError": {"date": graph_date(now), "request-id": rid,
-                                         "client-request-id": rid}}}
+                                         "client-request-id": self.client_request_id(rid)}}}
 
     def send_graph_error(self, err, now):
         headers = self.graph_headers()
@@ -739,6 +744,7 @@ class Handler(BaseHTTPRequestHandler):
             kinds.append(kind)
         urls = {r["id"]: r["url"] for r in reqs}
         st.record(tenant, {"kind": "batch", "ids": ids, "urls": [r["url"] for r in reqs],
+                           "client_request_id": self.headers.get("client-request-id"),
                            "content_type": self.headers.get("Content-Type")})
 
         steps = sc["batch"]

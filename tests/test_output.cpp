@@ -106,6 +106,10 @@ TEST_CASE("output: sanitize_text") {
            {"\xc0\xaf", "??"},                       // overlong '/'
            {"\xc1\xbf", "??"},                       // overlong
            {"\xe0\x80\xaf", "???"},                  // overlong 3-byte
+           {"\xe0\x9f\xbf", "???"},                  // U+07FF overlong in 3 bytes
+           {"\xe0\xa0\x80", "\xe0\xa0\x80"},         // U+0800, the first 3-byte character
+           {"\xf0\x8f\xbf\xbf", "????"},             // U+FFFF overlong in 4 bytes
+           {"\xf0\x90\x80\x80", "\xf0\x90\x80\x80"}, // U+10000, the first 4-byte character
            {"\xf0\x80\x80\xaf", "????"},             // overlong 4-byte
            {"\xed\xa0\x80", "???"},                  // surrogate U+D800
            {"\xed\xbf\xbf", "???"},                  // surrogate U+DFFF
@@ -222,4 +226,35 @@ TEST_CASE("output: the worst-case render stays within 4096 bytes") {
   CHECK(output.size() <= 4096);
   CHECK(output.back() == '\n');
   CHECK(valid_utf8(output));
+}
+
+TEST_CASE("output: the cap is 4096 bytes, and a line that ends exactly there is kept") {
+  const std::string note = "(output truncated)\n";
+  CheckResult result;
+  result.state = State::Ok;
+  result.summary = "s";
+  // Line 1, "PASSWORD_SYNC OK - s\n", is 21 bytes.
+  // Details of 99 bytes plus a newline: 40 of them make 4021 bytes, then one line sized so the
+  // output plus the note is exactly 4096, then one more line that cannot fit.
+  result.details.assign(40, std::string(99, 'd'));
+  std::size_t last = 4096 - 21 - 40 * 100 - note.size() - 1; // 55 bytes and its newline
+  result.details.push_back(std::string(last, 'e'));
+  result.details.push_back("f");
+  std::string output = render(result);
+  CHECK(output.size() == 4096);
+  CHECK(output.find(std::string(last, 'e') + "\n" + note) != std::string::npos);
+
+  // Much more than 8 KB of details still ends at 4096 bytes.
+  result.details.assign(200, std::string(99, 'd'));
+  std::string big = render(result);
+  CHECK(big.size() <= 4096);
+  CHECK(big.size() > 4096 - 100);
+}
+
+TEST_CASE("output: line 1 keeps the first 1024 bytes of the summary") {
+  CheckResult result;
+  result.state = State::Critical;
+  result.summary = std::string(1023, 'a') + "bc" + std::string(500, 'z');
+  std::string line = first_line(render(result));
+  CHECK(line == "PASSWORD_SYNC CRITICAL - " + std::string(1023, 'a') + "b");
 }

@@ -152,7 +152,11 @@ TEST_CASE("range: range_in_seconds echoes the range for perfdata") {
                                            {"@10:20", "@10:20"},
                                            {"@1h:2h", "@3600:7200"},
                                            {"@10", "@10"},
-                                           {"0:10", "10"}}) {
+                                           {"0:10", "10"},
+                                           {"-10:20", "-10:20"},
+                                           {"-1h:1h", "-3600:3600"},
+                                           {"-1h:", "-3600:"},
+                                           {"@-10:20", "@-10:20"}}) {
     INFO("row.range := " << std::string(row.range));
     CHECK(range_in_seconds(parse_range(row.range)) == row.seconds);
   }

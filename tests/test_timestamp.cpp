@@ -36,6 +36,8 @@ TEST_CASE("timestamp: accepted forms") {
            {"2022-09-19T18:02:10.12345Z", sample},
            {"2022-09-19T18:02:10.123456Z", sample},
            {"2022-09-19T18:02:10.9999999Z", sample}, // fractions are truncated
+           {"2022-09-19T18:02:10.12345678Z", sample},   // 8 digits
+           {"2022-09-19T18:02:10.999999999Z", sample},  // 9 digits (nanoseconds), the most
            {"2022-09-19T18:02:10+00:00", sample},
            {"2022-09-19T20:02:10+02:00", sample},
            {"2022-09-19T12:32:10-05:30", sample},
@@ -50,6 +52,9 @@ TEST_CASE("timestamp: accepted forms") {
            {"2100-03-01T00:00:00Z", 4107542400},
            {"2400-02-29T23:59:59Z", 13574649599},
            {"9999-12-31T23:59:59Z", 253402300799},
+           {"9999-12-31T23:59:59.9Z", 253402300799},
+           {"9999-12-31T23:59:59+00:00", 253402300799},
+           {"9999-12-31T23:58:59-00:01", 253402300799}, // the latest instant through an offset
            {"0001-01-01T00:00:00Z", -62135596800},
        }) {
     INFO("row.text := " << std::string(row.text));
@@ -93,6 +98,8 @@ TEST_CASE("timestamp: rejected forms") {
            "2022/09/19T18:02:10Z",            // wrong separator
            "2016-01-09 02:02:12Z",            // the token endpoint's own timestamp format
            "yesterday",
+           "9999-12-31T23:59:00-00:01",       // 10000-01-01T00:00:00Z, one second too late
+           "0001-01-01T00:00:00+00:01",       // 0000-12-31T23:59:00Z, before year 1
        }) {
     INFO("text := " << std::string(text));
     CHECK_FALSE(parse_timestamp(text).has_value());

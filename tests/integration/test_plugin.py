@@ -1238,6 +1238,20 @@ counted_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, g
            token=1, batch=2)
 counted_test("retry-graph-429-http-date", "graph-429-date-then-ok", "OK", OK_SUMMARY, gap=0.9,
            token=1, batch=2)
+# The longest Retry-After honoured is 5 s: 4 s is waited for, 6 s is not (even with time left).
+counted_test("retry-after-4s-honoured", "graph-503-retry-after-4", "OK", token=1, batch=2, gap=4)
+
+
+@test("retry-after-6s-not-honoured")
+def _(ctx):
+    tenant = ctx.unique("graph-503-retry-after-6")
+    res = ctx.run(tenant, "-t", "20", timeout=20)
+    expect(res, "CRITICAL", "HTTP 503")
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+    if res.elapsed > 3 + ctx.slack:
+        fail("took %.1fs: a 6 s Retry-After is not waited for%s" % (res.elapsed, res.describe()))
+
+
 counted_test("retry-graph-429-capped-attempts", "graph-429-forever", "UNKNOWN", "429",
            token=1, batch=3)
 counted_test("retry-graph-400-never", "graph-400", "UNKNOWN", "HTTP 400", token=1, batch=1)

@@ -523,6 +523,16 @@ SCENARIOS = {
                                     "Service is temporarily unavailable. Please retry later.",
                                     headers={"Retry-After": "1"})}],
         note="whole $batch always 503 (JSON body) Retry-After 1"),
+    "graph-503-retry-after-6": dict(
+        batch=[{"whole": GraphError(503, "serviceNotAvailable",
+                                    "Service is temporarily unavailable. Please retry later.",
+                                    headers={"Retry-After": "6"})}, {}],
+        note="first $batch 503 Retry-After 6 (longer than the plugin waits), then normal"),
+    "graph-503-retry-after-4": dict(
+        batch=[{"whole": GraphError(503, "serviceNotAvailable",
+                                    "Service is temporarily unavailable. Please retry later.",
+                                    headers={"Retry-After": "4"})}, {}],
+        note="first $batch 503 Retry-After 4, then normal"),
     "graph-403-batch": dict(
         batch=[{"whole": GraphError(403, "Authorization_RequestDenied",
                                     "Insufficient privileges to complete the operation.")}],

@@ -94,6 +94,9 @@ std::string format_duration(std::int64_t seconds) {
 
 std::string format_seconds(std::chrono::milliseconds duration) {
   long long ms = duration.count();
+  if (ms < 1000) { // "0.0s" would hide a -t of 0.05
+    return std::to_string(ms) + "ms";
+  }
   std::string text = std::to_string(ms / 1000);
   if (ms % 1000 != 0) {
     text += "." + std::to_string(ms % 1000 / 100);
@@ -101,22 +104,27 @@ std::string format_seconds(std::chrono::milliseconds duration) {
   return text + "s";
 }
 
-std::string format_age(std::int64_t seconds) {
-  if (seconds < 0) {
-    seconds = 0;
+std::string format_age(std::int64_t seconds, int precision) {
+  if (seconds <= 0) {
+    return "0s";
   }
-  if (seconds < 60) {
-    return std::to_string(seconds) + "s";
+  // Two units from an hour up ("2h5m", "4d2h"), minutes or seconds alone below.
+  int wanted = precision <= 2 && seconds < 3600 ? 1 : precision;
+  std::uint64_t rest = static_cast<std::uint64_t>(seconds);
+  std::string text;
+  int shown = 0;
+  for (std::size_t i = 1; i < units.size() && shown < wanted; ++i) { // days read better than weeks
+    std::uint64_t count = rest / static_cast<std::uint64_t>(units[i].seconds);
+    rest -= count * static_cast<std::uint64_t>(units[i].seconds);
+    if (shown == 0 && count == 0) {
+      continue;
+    }
+    if (count > 0 || precision > 2) { // "4d", not "4d0h", unless more precision was asked for
+      text += std::to_string(count) + units[i].symbol;
+    }
+    ++shown;
   }
-  if (seconds < 3600) {
-    return std::to_string(seconds / 60) + "m";
-  }
-  if (seconds < 86400) {
-    std::int64_t minutes = (seconds % 3600) / 60;
-    return std::to_string(seconds / 3600) + "h" + (minutes ? std::to_string(minutes) + "m" : "");
-  }
-  std::int64_t hours = (seconds % 86400) / 3600;
-  return std::to_string(seconds / 86400) + "d" + (hours ? std::to_string(hours) + "h" : "");
+  return text;
 }
 
 } // namespace cps

@@ -17,10 +17,11 @@ std::int64_t parse_duration(std::string_view text);
 // "1m30s".
 std::string format_duration(std::int64_t seconds);
 
-// A timeout as set with -t: "10s", "2.5s" (tenths).
+// A timeout as set with -t: "10s", "2.5s" (tenths), below one second in milliseconds: "250ms".
 std::string format_seconds(std::chrono::milliseconds duration);
 
-// A rounded age for humans: "45s", "31m", "2h5m", "4d2h".
-std::string format_age(std::int64_t seconds);
+// A rounded age for humans: "45s", "31m", "2h5m", "4d2h". With more than two units it keeps the
+// zeros after the first unit, so the precision shows: (259201, 4) -> "3d0h0m1s".
+std::string format_age(std::int64_t seconds, int units = 2);
 
 } // namespace cps

@@ -129,9 +129,23 @@ TEST_CASE("duration: format_age rounds down to two units at most") {
   }
 }
 
-TEST_CASE("duration: format_seconds shows -t in seconds with tenths") {
+TEST_CASE("duration: format_seconds shows -t in seconds with tenths, below 1 s in ms") {
   CHECK(format_seconds(std::chrono::milliseconds(10000)) == "10s");
   CHECK(format_seconds(std::chrono::milliseconds(2500)) == "2.5s");
-  CHECK(format_seconds(std::chrono::milliseconds(1)) == "0.0s");
+  CHECK(format_seconds(std::chrono::milliseconds(1000)) == "1s");
+  CHECK(format_seconds(std::chrono::milliseconds(999)) == "999ms");
+  CHECK(format_seconds(std::chrono::milliseconds(50)) == "50ms");
+  CHECK(format_seconds(std::chrono::milliseconds(1)) == "1ms");
   CHECK(format_seconds(std::chrono::milliseconds(3600000)) == "3600s");
+}
+
+TEST_CASE("duration: format_age with more units keeps the zeros") {
+  CHECK(format_age(259201, 3) == "3d0h0m");
+  CHECK(format_age(259201, 4) == "3d0h0m1s");
+  CHECK(format_age(259260, 3) == "3d0h1m");
+  CHECK(format_age(3601, 3) == "1h0m1s");
+  CHECK(format_age(61, 3) == "1m1s");
+  CHECK(format_age(59, 4) == "59s");
+  CHECK(format_age(0, 4) == "0s");
+  CHECK(format_age(259201, 2) == "3d");
 }

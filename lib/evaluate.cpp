@@ -3,6 +3,7 @@
 #include "evaluate.hpp"
 
 #include "duration.hpp"
+#include "output.hpp"
 #include "timestamp.hpp"
 
 #include <algorithm>
@@ -12,9 +13,28 @@
 namespace cps {
 namespace {
 
+// Graph's timestamps come from Microsoft's clocks, the age from this host's. A sync time up to
+// 15 minutes ahead is ordinary skew between the two and counts as 0 s old; further ahead, one
+// of the clocks is wrong and no age can be trusted.
+constexpr std::int64_t tolerated_clock_skew = 15 * 60;
+
+// How much a part of the summary matters when the status line must be shortened.
+enum class Weight {
+  Problem, // why the state is not OK: kept, in its short form if need be
+  Remark,  // what the check could not judge: kept, shortened first
+  Age,     // a healthy age: left to the detail lines before a problem is shortened
+  Note     // reassurance ("password hash sync enabled"): the first to go
+};
+
+struct SummaryItem {
+  std::string text;
+  std::string short_text;
+  Weight weight;
+};
+
 struct Verdict {
   State state = State::Ok;
-  std::vector<std::string> summary;
+  std::vector<SummaryItem> summary;
   std::vector<std::string> details;
   std::vector<PerfValue> perfdata;
 
@@ -29,6 +49,12 @@ enum class Topic { PasswordSync, DirectorySync };
 void raise_about(Verdict &verdict, Topic topic, State to) {
   verdict.raise(to);
   (topic == Topic::PasswordSync ? verdict.password_alert : verdict.dirsync_alert) = true;
+}
+
+// A problem about a topic: raises the state, and says why in the summary.
+void problem(Verdict &verdict, Topic topic, State to, std::string text, std::string short_text) {
+  raise_about(verdict, topic, to);
+  verdict.summary.push_back({std::move(text), std::move(short_text), Weight::Problem});
 }
 
 // The pages the Microsoft 365 admin center links from its sync warnings (graph-api reference,
@@ -61,62 +87,97 @@ struct AgeCheck {
   std::string server; // the sync server, named when this age alerts (whom to log in to)
 };
 
+bool same_verdict(const Thresholds &thresholds, std::int64_t a, std::int64_t b) {
+  return alerts(thresholds.warning, a) == alerts(thresholds.warning, b) &&
+         (!thresholds.critical || alerts(*thresholds.critical, a) == alerts(*thresholds.critical, b));
+}
+
+// The age rounded for humans, with more units where the rounding would cross a threshold: never
+// "3d ago (warning above 3d)", but "3d0h0m1s ago (warning above 3d)".
+std::string shown_age(std::int64_t age, const Thresholds &thresholds) {
+  std::string text = format_age(age);
+  for (int precision = 3; precision <= 4 && !same_verdict(thresholds, parse_duration(text), age);
+       ++precision) {
+    text = format_age(age, precision);
+  }
+  return text;
+}
+
+// A sync time further ahead than the tolerated skew: UNKNOWN, naming the clock to check.
+void judge_future(Verdict &verdict, const AgeCheck &check, std::int64_t ahead) {
+  std::string when = std::string("last ") + check.name + " is " + format_age(ahead) + " in the future";
+  verdict.raise(State::Unknown); // not a sync problem: no troubleshooting link
+  verdict.summary.push_back({when + ": check this host's clock (NTP)", when, Weight::Problem});
+  verdict.details.push_back(std::string("last ") + check.name + ": " + format_utc(*check.last) +
+                            " (" + format_age(ahead) + " ahead of this host's clock; up to 15m " +
+                            "counts as normal skew)");
+}
+
 // Judges one timestamp against its ranges and records summary, detail and perfdata.
 void judge_age(Verdict &verdict, const AgeCheck &check, std::int64_t now_unix) {
   if (!check.last) {
-    raise_about(verdict, check.topic, State::Warning);
-    verdict.summary.push_back(std::string("no ") + check.name + " recorded (" + check.property +
-                              " is null)");
-    verdict.details.push_back(std::string("last ") + check.name + ": never recorded");
+    std::string none = std::string("no ") + check.name + " recorded";
+    problem(verdict, check.topic, State::Warning, none + " (" + check.property + " is null)",
+            none);
+    verdict.details.push_back(std::string("last ") + check.name + ": never recorded (" +
+                              check.property + " is null)");
     return;
   }
-  std::int64_t age = std::max<std::int64_t>(0, now_unix - *check.last); // future: clock skew
-  std::string text = std::string("last ") + check.name + " " + format_age(age) + " ago";
-  bool alerting = (check.thresholds.critical && alerts(*check.thresholds.critical, age)) ||
-                  alerts(check.thresholds.warning, age);
-  if (alerting && !check.server.empty()) {
-    text = std::string("last ") + check.name + " on " + check.server + " " + format_age(age) +
-           " ago";
+  std::int64_t ahead = *check.last - now_unix;
+  if (ahead > tolerated_clock_skew) {
+    judge_future(verdict, check, ahead);
+    return;
   }
+  std::int64_t age = std::max<std::int64_t>(0, -ahead);
+  std::string alert;
   if (check.thresholds.critical && alerts(*check.thresholds.critical, age)) {
+    alert = "critical " + describe_alert(*check.thresholds.critical);
     raise_about(verdict, check.topic, State::Critical);
-    text += " (critical " + describe_alert(*check.thresholds.critical) + ")";
   } else if (alerts(check.thresholds.warning, age)) {
+    alert = "warning " + describe_alert(check.thresholds.warning);
     raise_about(verdict, check.topic, State::Warning);
-    text += " (warning " + describe_alert(check.thresholds.warning) + ")";
   }
-  verdict.summary.push_back(text);
+  std::string text = std::string(check.name) +
+                     (alert.empty() || check.server.empty() ? "" : " on " + check.server) + " " +
+                     shown_age(age, check.thresholds) + " ago";
+  verdict.summary.push_back({alert.empty() ? text : text + " (" + alert + ")", text,
+                             alert.empty() ? Weight::Age : Weight::Problem});
   verdict.details.push_back(std::string("last ") + check.name + ": " + format_utc(*check.last) +
-                            " (" + format_age(age) + " ago)");
+                            " (" + shown_age(age, check.thresholds) + " ago" +
+                            (alert.empty() ? "" : "; " + alert) + ")");
   verdict.perfdata.push_back(
       {check.label, age, range_in_seconds(check.thresholds.warning),
        check.thresholds.critical ? range_in_seconds(*check.thresholds.critical) : ""});
 }
 
-// The directory sync switch; false when sync is off and nothing else matters as much.
+// The directory sync switch.
 void judge_sync_enabled(Verdict &verdict, SyncEnabled enabled) {
   if (enabled == SyncEnabled::True) {
     verdict.details.push_back("directory sync: enabled (onPremisesSyncEnabled is true)");
     return;
   }
-  raise_about(verdict, Topic::DirectorySync, State::Critical);
-  verdict.summary.push_back(enabled == SyncEnabled::False
-                                ? "directory sync is disabled (onPremisesSyncEnabled is false)"
-                                : "directory sync has never been enabled (onPremisesSyncEnabled "
-                                  "is null)");
+  bool disabled = enabled == SyncEnabled::False;
+  std::string text = disabled ? "directory sync is disabled" : "directory sync has never been enabled";
+  std::string why = disabled ? "onPremisesSyncEnabled is false" : "onPremisesSyncEnabled is null";
+  problem(verdict, Topic::DirectorySync, State::Critical, text + " (" + why + ")", text);
+  verdict.details.push_back("directory sync: " + std::string(disabled ? "disabled" : "never enabled") +
+                            " (" + why + ")");
 }
 
 void judge_password_feature(Verdict &verdict, const SyncStatus &status) {
   switch (status.password_sync_feature) {
   case PasswordSyncFeature::Enabled:
     if (status.sync_enabled == SyncEnabled::True) { // "enabled" reads as healthy; not with sync off
-      verdict.summary.push_back("password hash sync enabled");
+      verdict.summary.push_back(
+          {"password hash sync enabled", "password hash sync enabled", Weight::Note});
     }
     verdict.details.push_back("password hash sync: enabled (features.passwordSyncEnabled)");
     break;
   case PasswordSyncFeature::Disabled:
-    raise_about(verdict, Topic::PasswordSync, State::Critical);
-    verdict.summary.push_back("password hash sync is disabled (passwordSyncEnabled is false)");
+    problem(verdict, Topic::PasswordSync, State::Critical,
+            "password hash sync is disabled (passwordSyncEnabled is false)",
+            "password hash sync is disabled");
+    verdict.details.push_back("password hash sync: disabled (features.passwordSyncEnabled is false)");
     break;
   case PasswordSyncFeature::Unreadable:
     verdict.details.push_back(status.feature_note);
@@ -149,12 +210,41 @@ void describe_sync_client(Verdict &verdict, const SyncClient &client) {
   }
 }
 
-std::string join(const std::vector<std::string> &parts, std::string_view separator) {
+std::string join(const std::vector<SummaryItem> &items) {
   std::string text;
-  for (const std::string &part : parts) {
-    text += (text.empty() ? "" : std::string(separator)) + part;
+  for (const SummaryItem &item : items) {
+    text += (text.empty() ? "" : ", ") + item.text;
   }
   return text;
+}
+
+// An OK or WARNING status line fits in 100 characters (Icinga Web's list view, an SMS): first
+// the notes go, then remarks take their short form, then healthy ages go, then problems lose
+// their explanation from the last one up.
+// Everything left out is in the detail lines. CRITICAL and UNKNOWN keep their whole explanation.
+std::string fit_summary(std::vector<SummaryItem> items, State state) {
+  std::size_t budget = summary_budget(state);
+  if (state == State::Critical || state == State::Unknown || join(items).size() <= budget) {
+    return join(items);
+  }
+  auto drop = [&](Weight weight) {
+    items.erase(std::remove_if(items.begin(), items.end(),
+                               [&](const SummaryItem &item) { return item.weight == weight; }),
+                items.end());
+  };
+  drop(Weight::Note);
+  for (SummaryItem &item : items) {
+    if (item.weight == Weight::Remark && join(items).size() > budget) {
+      item.text = item.short_text;
+    }
+  }
+  if (join(items).size() > budget) {
+    drop(Weight::Age);
+  }
+  for (auto item = items.rbegin(); item != items.rend() && join(items).size() > budget; ++item) {
+    item->text = item->short_text;
+  }
+  return join(items);
 }
 
 } // namespace
@@ -171,7 +261,8 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
     judge_password_feature(verdict, status);
     if (!status.password_sync_time_reported) {
       // No invented age and no password_sync_age perfdata: the directory sync and the flag judge.
-      verdict.summary.push_back("Graph in this cloud has no password sync time");
+      verdict.summary.push_back({"Graph in this cloud has no password sync time",
+                                 "password sync time not in Graph", Weight::Remark});
       verdict.details.push_back("last password sync: not reported (this cloud's Graph schema "
                                 "lacks onPremisesLastPasswordSyncDateTime)");
     } else if (synced || status.last_password_sync) {
@@ -193,7 +284,7 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
   add_help_links(verdict);
   CheckResult result;
   result.state = verdict.state;
-  result.summary = join(verdict.summary, ", ");
+  result.summary = fit_summary(std::move(verdict.summary), verdict.state);
   result.details = std::move(verdict.details);
   result.perfdata = std::move(verdict.perfdata);
   return result;

@@ -81,6 +81,10 @@ std::string sanitize_text(std::string_view text) {
   return clean;
 }
 
+std::size_t summary_budget(State state) {
+  return max_status_line - (std::string_view("PASSWORD_SYNC  - ").size() + state_name(state).size());
+}
+
 std::string format_perfdata(const PerfValue &value) {
   return value.label + "=" + std::to_string(value.seconds) + "s;" + value.warning + ";" +
          value.critical + ";0";

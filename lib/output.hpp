@@ -12,6 +12,12 @@ namespace cps {
 
 constexpr std::size_t max_output_bytes = 4096;
 
+// Icinga Web's list view and an SMS show about this much of line 1 (before the perfdata).
+constexpr std::size_t max_status_line = 100;
+
+// The characters left for the summary in a status line of max_status_line with this state.
+std::size_t summary_budget(State state);
+
 // Valid UTF-8 with no control characters and no '|': invalid bytes become '?', controls and '|'
 // become spaces or '/'.
 std::string sanitize_text(std::string_view text);

@@ -53,8 +53,8 @@ const PerfValue *perf(const CheckResult &result, const std::string &label) {
 TEST_CASE("evaluate: OK") {
   CheckResult result = evaluate(healthy(), default_policy(), now);
   CHECK(result.state == State::Ok);
-  CHECK(result.summary == "password hash sync enabled, last password sync 31m ago, "
-                          "last directory sync 12m ago");
+  CHECK(result.summary == "password hash sync enabled, password sync 31m ago, "
+                          "directory sync 12m ago");
   REQUIRE(result.perfdata.size() == 2);
   CHECK(result.perfdata[0].label == "password_sync_age");
   CHECK(result.perfdata[0].seconds == 1860);
@@ -80,9 +80,9 @@ TEST_CASE("evaluate: password sync older than -w is WARNING") {
   status.last_password_sync = now - four_days_two_hours;
   CheckResult result = evaluate(status, default_policy(), now);
   CHECK(result.state == State::Warning);
-  CHECK(has(result.summary, "last password sync 4d2h ago (warning above 3d)"));
-  CHECK(has(result.summary, "last directory sync 12m ago"));
-  CHECK_FALSE(has(result.summary, "last directory sync 12m ago ("));
+  CHECK(has(result.summary, "password sync 4d2h ago (warning above 3d)"));
+  CHECK(has(result.summary, "directory sync 12m ago"));
+  CHECK_FALSE(has(result.summary, "directory sync 12m ago ("));
   REQUIRE(perf(result, "password_sync_age") != nullptr);
   CHECK(perf(result, "password_sync_age")->seconds == four_days_two_hours);
 }
@@ -92,7 +92,7 @@ TEST_CASE("evaluate: directory sync older than --dirsync-warning is WARNING") {
   status.last_dirsync = now - four_days_two_hours;
   CheckResult result = evaluate(status, default_policy(), now);
   CHECK(result.state == State::Warning);
-  CHECK(has(result.summary, "last directory sync 4d2h ago (warning above 3d)"));
+  CHECK(has(result.summary, "directory sync 4d2h ago (warning above 3d)"));
   CHECK_FALSE(has(result.summary, "password sync 31m ago ("));
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("evaluate: -w applies to password sync only, --dirsync-warning to dire
   SyncStatus status = healthy(); // password 31m, directory 12m
   CheckResult result = evaluate(status, policy_from(config), now);
   CHECK(result.state == State::Warning);
-  CHECK(has(result.summary, "last password sync 31m ago (warning above 10m)"));
+  CHECK(has(result.summary, "password sync 31m ago (warning above 10m)"));
   CHECK(perf(result, "password_sync_age")->warning == "600");
   CHECK(perf(result, "dirsync_age")->warning == "259200");
 
@@ -110,7 +110,7 @@ TEST_CASE("evaluate: -w applies to password sync only, --dirsync-warning to dire
   dirsync.dirsync.warning = parse_range("10m");
   CheckResult second = evaluate(status, policy_from(dirsync), now);
   CHECK(second.state == State::Warning);
-  CHECK(has(second.summary, "last directory sync 12m ago (warning above 10m)"));
+  CHECK(has(second.summary, "directory sync 12m ago (warning above 10m)"));
   CHECK(perf(second, "password_sync_age")->warning == "259200");
   CHECK(perf(second, "dirsync_age")->warning == "600");
 }
@@ -123,7 +123,7 @@ TEST_CASE("evaluate: past the critical range is CRITICAL") {
   status.last_password_sync = now - 6 * 86400;
   CheckResult result = evaluate(status, policy_from(config), now);
   CHECK(result.state == State::Critical);
-  CHECK(has(result.summary, "last password sync 6d ago (critical above 5d)"));
+  CHECK(has(result.summary, "password sync 6d ago (critical above 5d)"));
   CHECK_FALSE(has(result.summary, "warning above"));
   CHECK(perf(result, "password_sync_age")->critical == "432000");
   CHECK(perf(result, "dirsync_age")->critical == "432000");
@@ -132,7 +132,7 @@ TEST_CASE("evaluate: past the critical range is CRITICAL") {
   directory.last_dirsync = now - 6 * 86400;
   CheckResult second = evaluate(directory, policy_from(config), now);
   CHECK(second.state == State::Critical);
-  CHECK(has(second.summary, "last directory sync 6d ago (critical above 5d)"));
+  CHECK(has(second.summary, "directory sync 6d ago (critical above 5d)"));
 
   // Between warning and critical: WARNING.
   SyncStatus between = healthy();
@@ -201,7 +201,7 @@ TEST_CASE("evaluate: an unreadable feature flag is judged by timestamps, with th
   CheckResult result = evaluate(status, default_policy(), now);
   CHECK(result.state == State::Ok);
   CHECK_FALSE(has(result.summary, "password hash sync enabled"));
-  CHECK(has(result.summary, "last password sync 31m ago"));
+  CHECK(has(result.summary, "password sync 31m ago"));
   CHECK(any_detail_has(result, "OnPremDirectorySynchronization.Read.All"));
   CHECK(result.perfdata.size() == 2);
 
@@ -214,8 +214,10 @@ TEST_CASE("evaluate: null timestamps with sync enabled are WARNING naming the pr
   status.last_password_sync.reset();
   CheckResult password = evaluate(status, default_policy(), now);
   CHECK(password.state == State::Warning);
-  CHECK(has(password.summary,
-            "no password sync recorded (onPremisesLastPasswordSyncDateTime is null)"));
+  CHECK(password.summary ==
+        "no password sync recorded (onPremisesLastPasswordSyncDateTime is null)");
+  CHECK(any_detail_has(password, "last password sync: never recorded "
+                                 "(onPremisesLastPasswordSyncDateTime is null)"));
   CHECK(perf(password, "password_sync_age") == nullptr);
   CHECK(perf(password, "dirsync_age") != nullptr);
 
@@ -223,7 +225,9 @@ TEST_CASE("evaluate: null timestamps with sync enabled are WARNING naming the pr
   directory.last_dirsync.reset();
   CheckResult dir = evaluate(directory, default_policy(), now);
   CHECK(dir.state == State::Warning);
-  CHECK(has(dir.summary, "no directory sync recorded (onPremisesLastSyncDateTime is null)"));
+  CHECK(dir.summary == "no directory sync recorded (onPremisesLastSyncDateTime is null)");
+  CHECK(any_detail_has(dir, "last directory sync: never recorded "
+                            "(onPremisesLastSyncDateTime is null)"));
   CHECK(perf(dir, "dirsync_age") == nullptr);
   CHECK(perf(dir, "password_sync_age") != nullptr);
 
@@ -233,8 +237,12 @@ TEST_CASE("evaluate: null timestamps with sync enabled are WARNING naming the pr
   CheckResult none = evaluate(both, default_policy(), now);
   CHECK(none.state == State::Warning);
   CHECK(none.perfdata.empty());
-  CHECK(has(none.summary, "onPremisesLastPasswordSyncDateTime is null"));
-  CHECK(has(none.summary, "onPremisesLastSyncDateTime is null"));
+  // Both explanations do not fit in a 100-character status line: the detail lines hold them.
+  CHECK(none.summary == "no password sync recorded, no directory sync recorded");
+  CHECK(any_detail_has(none, "last password sync: never recorded "
+                             "(onPremisesLastPasswordSyncDateTime is null)"));
+  CHECK(any_detail_has(none, "last directory sync: never recorded "
+                             "(onPremisesLastSyncDateTime is null)"));
 }
 
 TEST_CASE("evaluate: a cloud without the password sync time is judged by directory sync and flag") {
@@ -294,7 +302,7 @@ TEST_CASE("evaluate: the sync client's facts in a detail line, the server named 
 
   status.last_dirsync = now - four_days_two_hours;
   CheckResult stale = evaluate(status, default_policy(), now);
-  CHECK(has(stale.summary, "last directory sync on AADC-SYNC01 4d2h ago (warning above 3d)"));
+  CHECK(has(stale.summary, "directory sync on AADC-SYNC01 4d2h ago (warning above 3d)"));
 
   SyncStatus partial = healthy();
   partial.sync_client.machine = "SYNC02";
@@ -306,15 +314,15 @@ TEST_CASE("evaluate: the sync client's facts in a detail line, the server named 
   CHECK_FALSE(any_detail_has(evaluate(healthy(), default_policy(), now), "sync client"));
 }
 
-TEST_CASE("evaluate: timestamps in the future count as age 0") {
+TEST_CASE("evaluate: timestamps up to 15 minutes in the future count as age 0") {
   SyncStatus status = healthy();
-  status.last_password_sync = now + 3600;
+  status.last_password_sync = now + 900;
   status.last_dirsync = now + 1;
   CheckResult result = evaluate(status, default_policy(), now);
   CHECK(result.state == State::Ok);
   CHECK(perf(result, "password_sync_age")->seconds == 0);
   CHECK(perf(result, "dirsync_age")->seconds == 0);
-  CHECK(has(result.summary, "last password sync 0s ago"));
+  CHECK(has(result.summary, "password sync 0s ago"));
 
   // "0:" alerts below 0: a negative age would warn, the clamped age does not.
   Config config;
@@ -359,4 +367,144 @@ TEST_CASE("evaluate: policy_from copies the thresholds and mode") {
   CHECK(range_in_seconds(*policy.password_sync.critical) == "432000");
   CHECK(range_in_seconds(policy.dirsync.warning) == "3600");
   CHECK(policy.password_sync_mode == PasswordSyncMode::Ignore);
+}
+
+TEST_CASE("evaluate: a sync time more than 15 minutes ahead is UNKNOWN, naming the clock") {
+  SyncStatus status = healthy();
+  status.last_password_sync = now + 10 * 86400;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Unknown);
+  CHECK(has(result.summary,
+            "last password sync is 10d in the future: check this host's clock (NTP)"));
+  CHECK(has(result.summary, "directory sync 12m ago"));
+  CHECK(perf(result, "password_sync_age") == nullptr); // no age to report
+  CHECK(perf(result, "dirsync_age") != nullptr);
+  CHECK(any_detail_has(result, "last password sync: 2023-11-24 22:13:20 UTC (10d ahead of "
+                               "this host's clock"));
+
+  // One second past the tolerance.
+  status.last_password_sync = now + 901;
+  CheckResult skewed = evaluate(status, default_policy(), now);
+  CHECK(skewed.state == State::Unknown);
+  CHECK(has(skewed.summary, "last password sync is 15m in the future"));
+
+  // The directory sync time, and the latest instant Graph could send.
+  SyncStatus directory = healthy();
+  directory.last_dirsync = 253402300799; // 9999-12-31T23:59:59Z
+  CheckResult far = evaluate(directory, default_policy(), now);
+  CHECK(far.state == State::Unknown);
+  CHECK(has(far.summary, "last directory sync is "));
+  CHECK(has(far.summary, " in the future: check this host's clock (NTP)"));
+  CHECK(perf(far, "dirsync_age") == nullptr);
+
+  // A disabled directory sync still outranks the clock: CRITICAL.
+  directory.sync_enabled = SyncEnabled::False;
+  CHECK(evaluate(directory, default_policy(), now).state == State::Critical);
+}
+
+TEST_CASE("evaluate: a shown age never contradicts its verdict") {
+  struct Case {
+    std::int64_t age;
+    State state;
+    const char *summary_part;
+  };
+  for (const Case &row : std::vector<Case>{
+           {259200, State::Ok, "password sync 3d ago"},
+           {259199, State::Ok, "password sync 2d23h ago"},
+           {259201, State::Warning, "password sync 3d0h0m1s ago (warning above 3d)"},
+           {259260, State::Warning, "password sync 3d0h1m ago (warning above 3d)"},
+           {262800, State::Warning, "password sync 3d1h ago (warning above 3d)"},
+           {four_days_two_hours + 59, State::Warning, "password sync 4d2h ago (warning above 3d)"},
+       }) {
+    CAPTURE(row.age);
+    SyncStatus status = healthy();
+    status.last_password_sync = now - row.age;
+    CheckResult result = evaluate(status, default_policy(), now);
+    CHECK(result.state == row.state);
+    CHECK(has(result.summary, row.summary_part));
+  }
+  // The same for a range with a lower end: 59m59s is not "1h ago (warning outside 1h..2h)".
+  Config config;
+  config.password_sync.warning = parse_range("1h:2h");
+  SyncStatus status = healthy();
+  status.last_password_sync = now - 3599;
+  CheckResult result = evaluate(status, policy_from(config), now);
+  CHECK(result.state == State::Warning);
+  CHECK(has(result.summary, "password sync 59m ago (warning outside 1h..2h)"));
+  status.last_password_sync = now - 7201;
+  CHECK(has(evaluate(status, policy_from(config), now).summary,
+            "password sync 2h0m1s ago (warning outside 1h..2h)"));
+}
+
+TEST_CASE("evaluate: password hash sync is not called enabled while directory sync is off") {
+  SyncStatus status = healthy();
+  status.sync_enabled = SyncEnabled::False;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  CHECK_FALSE(has(result.summary, "password hash sync enabled"));
+  status.sync_enabled = SyncEnabled::Null;
+  CHECK_FALSE(has(evaluate(status, default_policy(), now).summary, "password hash sync enabled"));
+}
+
+TEST_CASE("evaluate: with directory sync off, a recorded directory sync time is still judged") {
+  SyncStatus status = healthy();
+  status.sync_enabled = SyncEnabled::False;
+  status.last_dirsync = now - four_days_two_hours;
+  CheckResult result = evaluate(status, default_policy(), now);
+  CHECK(result.state == State::Critical);
+  REQUIRE(perf(result, "dirsync_age") != nullptr);
+  CHECK(perf(result, "dirsync_age")->seconds == four_days_two_hours);
+  CHECK(has(result.summary, "directory sync 4d2h ago (warning above 3d)"));
+}
+
+TEST_CASE("evaluate: OK and WARNING status lines fit in 100 characters") {
+  auto line_length = [](const CheckResult &result) {
+    return std::string("PASSWORD_SYNC ").size() + std::string(state_name(result.state)).size() +
+           3 + result.summary.size();
+  };
+  // Both ages stale with five-character ages: the thresholds do not both fit.
+  SyncStatus stale = healthy();
+  stale.last_password_sync = now - (4 * 86400 + 23 * 3600);
+  stale.last_dirsync = now - (4 * 86400 + 23 * 3600);
+  CheckResult both = evaluate(stale, default_policy(), now);
+  CHECK(both.state == State::Warning);
+  CHECK(both.summary ==
+        "password sync 4d23h ago (warning above 3d), directory sync 4d23h ago");
+  CHECK(line_length(both) <= 100);
+  CHECK(any_detail_has(both, "(4d23h ago; warning above 3d)"));
+
+  // One stale age: the healthy one stays, "password hash sync enabled" goes to the details.
+  SyncStatus one = healthy();
+  one.last_password_sync = now - four_days_two_hours;
+  CheckResult single = evaluate(one, default_policy(), now);
+  CHECK(single.summary == "password sync 4d2h ago (warning above 3d), directory sync 12m ago");
+  CHECK(any_detail_has(single, "password hash sync: enabled"));
+
+  // Long ranges: the last problem loses its explanation.
+  Config config;
+  config.password_sync.warning = parse_range("@1s:3w1d1h1m1s");
+  config.dirsync.warning = parse_range("@0:1w1d1h1m1s");
+  SyncStatus healthy_status = healthy();
+  CheckResult ranged = evaluate(healthy_status, policy_from(config), now);
+  CHECK(ranged.state == State::Warning);
+  CHECK(line_length(ranged) <= 100);
+  CHECK(ranged.summary ==
+        "password sync 31m ago (warning within 1s..22d1h1m1s), directory sync 12m ago");
+  // A stale directory sync named with its server: the healthy age goes before the explanation.
+  SyncStatus named = healthy();
+  named.sync_client.machine = "AADC-SYNC01.corp.contoso.com";
+  named.last_dirsync = now - four_days_two_hours;
+  CheckResult server = evaluate(named, default_policy(), now);
+  CHECK(server.summary ==
+        "directory sync on AADC-SYNC01.corp.contoso.com 4d2h ago (warning above 3d)");
+
+  // Every age from 0 to 30 days, both timestamps, each state: OK and WARNING fit.
+  for (std::int64_t age = 0; age < 30 * 86400; age += 3593) {
+    SyncStatus status = healthy();
+    status.last_password_sync = now - age;
+    status.last_dirsync = now - (30 * 86400 - age);
+    CheckResult result = evaluate(status, default_policy(), now);
+    CAPTURE(result.summary);
+    CHECK(line_length(result) <= 100);
+  }
 }

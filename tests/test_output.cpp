@@ -258,3 +258,14 @@ TEST_CASE("output: line 1 keeps the first 1024 bytes of the summary") {
   std::string line = first_line(render(result));
   CHECK(line == "PASSWORD_SYNC CRITICAL - " + std::string(1023, 'a') + "b");
 }
+
+TEST_CASE("output: the summary budget keeps line 1 within 100 characters") {
+  CHECK(summary_budget(State::Ok) == 81);       // "PASSWORD_SYNC OK - " is 19
+  CHECK(summary_budget(State::Warning) == 76);  // "PASSWORD_SYNC WARNING - " is 24
+  CHECK(summary_budget(State::Critical) == 75);
+  CHECK(summary_budget(State::Unknown) == 76);
+  CheckResult result;
+  result.state = State::Warning;
+  result.summary = std::string(76, 's');
+  CHECK(first_line(render(result)).size() == 100);
+}

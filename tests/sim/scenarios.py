@@ -323,6 +323,16 @@ SCENARIOS = {
                 onPremisesLastSyncDateTime=Ago(-2 * MIN, "offset")),
         note="both timestamps minutes in the future (clock skew): age 0"),
 
+    "ok-skew-14m": dict(
+        org=org(onPremisesLastPasswordSyncDateTime=Ago(-14 * MIN)),
+        note="password sync 14 minutes in the future (within the tolerated skew): age 0"),
+    "future-password": dict(
+        org=org(onPremisesLastPasswordSyncDateTime=Ago(-10 * DAY)),
+        note="password sync 10 days in the future (this host's clock is behind)"),
+    "future-dirsync-9999": dict(
+        org=org(onPremisesLastSyncDateTime="9999-12-31T23:59:59Z"),
+        note="directory sync at the latest instant ISO 8601 can write"),
+
     # --- verdicts --------------------------------------------------------------------------
     "feature-403": dict(
         sync=graph_error_sub(403, "Authorization_RequestDenied", INSUFFICIENT),

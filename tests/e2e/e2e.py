@@ -323,10 +323,11 @@ class Env:
         files in place, the host's engine folders broken or read-only."""
         mounts = []
         for target, source in self.binds.items():
-            mounts.append(f"if [ -d {shell_quote(target)} ]; then mount --bind {shell_quote(source)} "
-                          f"{shell_quote(target)}; fi")
+            mounts.append(f"if [ -d {shell_quote(target)} ]; then "
+                          f"mount --bind {shell_quote(source)} {shell_quote(target)}; fi")
         for target in self.HOST_STATE:
-            mounts.append(f"if [ -d {target} ]; then mount -t tmpfs -o ro,size=64k tmpfs {target}; fi")
+            mounts.append(f"if [ -d {target} ]; then "
+                          f"mount -t tmpfs -o ro,size=64k tmpfs {target}; fi")
         inner = " ".join(shell_quote(a) for a in self.as_user(argv))
         script = "set -e; " + "; ".join(mounts) + f"; exec {inner}"
         outer = ["unshare", "--mount", "--propagation", "private"]
@@ -503,7 +504,8 @@ def make_pki(env, ca_node, nodes):
         key, csr, crt = (os.path.join(certs, node.name + ext) for ext in (".key", ".csr", ".crt"))
         run("new-cert", "--cn", node.name, "--key", key, "--csr", csr)
         run("sign-csr", "--csr", csr, "--cert", crt, ca_data)
-        shutil.copy2(os.path.join(ca_node.base, "data", "ca", "ca.crt"), os.path.join(certs, "ca.crt"))
+        shutil.copy2(os.path.join(ca_node.base, "data", "ca", "ca.crt"),
+                     os.path.join(certs, "ca.crt"))
         os.chown(os.path.join(certs, "ca.crt"), env.uid, env.gid)
 
 
@@ -953,7 +955,8 @@ class Icinga(IcingaNode):
         res.check(cr["output"].startswith(f"PASSWORD_SYNC {STATE_NAMES[sc.state]} - "),
                   f"icinga2 {sc.name}: host check output", repr(cr["output"]))
         if sc.perfdata:
-            labels = {item.partition("=")[0].strip("'") for item in cr.get("performance_data") or []}
+            labels = {item.partition("=")[0].strip("'")
+                      for item in cr.get("performance_data") or []}
             res.check(set(PERF_LABELS) <= labels, f"icinga2 {sc.name}: host check perfdata",
                       repr(cr.get("performance_data")))
 

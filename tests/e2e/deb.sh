@@ -110,6 +110,12 @@ done
 check "the Nagios snippet is a conffile" \
     sh -c "dpkg-query -W -f='\${Conffiles}' $pkg | grep -q /etc/nagios-plugins/config/check_password_sync.cfg"
 
+# Debian policy: the C++ runtime is the shared libstdc++, named in Depends through shlibs.
+check "the installed plugin links libstdc++ dynamically" \
+    sh -c "ldd '$plugin' | grep -q 'libstdc++\.so'"
+check "the package depends on libstdc++6" \
+    sh -c "dpkg-deb -f '$deb' Depends | grep -q 'libstdc++6'"
+
 version=$(cd "$work/src" && dpkg-parsechangelog -S Version)
 set +e
 answer=$("$plugin" --version 2>&1)

@@ -49,6 +49,29 @@ STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 MAX_OUTPUT = 4096
 MAX_STATUS_LINE = 100  # an OK or WARNING line 1 before the perfdata: Icinga Web's list, an SMS
 DEFAULT_TIMEOUT = 10
+# How much slower than a plain build a check runs (CPU-bound start-up and TLS), measured with a
+# second `make check` on the same two cores; the default -t is multiplied by it.
+VALGRIND_SLOWDOWN = 6
+ASAN_SLOWDOWN = 3
+
+
+def slowdown_of(binary, wrapper):
+    """VALGRIND_SLOWDOWN under a valgrind wrapper, ASAN_SLOWDOWN for a binary built with
+    AddressSanitizer (it carries the ASan runtime's entry point), else 1."""
+    if any(os.path.basename(word) == "valgrind" for word in wrapper):
+        return VALGRIND_SLOWDOWN
+    try:
+        with open(binary, "rb") as f:
+            if b"__asan_init" in f.read():
+                return ASAN_SLOWDOWN
+    except OSError:
+        pass
+    return 1
+
+
+def has_timeout_option(args):
+    return any(a in ("-t", "--timeout") or a.startswith("--timeout=") or
+               (a.startswith("-t") and not a.startswith("--")) for a in args)
 
 MIN, HOUR, DAY = 60, 3600, 86400
 AGE_OK_PASSWORD = 31 * MIN
@@ -232,6 +255,10 @@ class Context:
         self.binary = os.path.abspath(args.binary)
         self.wrapper = shlex.split(args.wrapper) if args.wrapper else []
         self.slack = args.slack if args.slack is not None else (15.0 if self.wrapper else 1.0)
+        self.slowdown = args.slowdown or slowdown_of(self.binary, self.wrapper)
+        # The -t of a run that does not choose its own: scaled, so that a slow build on a busy
+        # machine still finishes its check instead of timing out.
+        self.default_timeout = DEFAULT_TIMEOUT * self.slowdown
         self.sims = {}
         self.counter = 0
         self.lock = threading.Lock()
@@ -302,6 +329,10 @@ class Context:
         --no-token-cache, a folder adds --token-cache FOLDER, "default" adds neither.
         """
         sim = sim or self.sim
+        if timeout == DEFAULT_TIMEOUT and not has_timeout_option(extra):
+            timeout = self.default_timeout
+            if base and self.slowdown != 1:
+                extra = ("-t", "%g" % timeout) + tuple(extra)
         argv = list(prefix) + list(self.wrapper) + [self.binary]
         if base:
             if tenant is not None:
@@ -1222,8 +1253,8 @@ unsafe_cache_test("cache-refuses-file", lambda c: c.secret_file, "is not a direc
 @test("cache-concurrent-cold-start-one-token")
 def _(ctx):
     tenant, cache = ctx.unique("ok"), cache_dir(ctx)
-    # Eight runs at once under valgrind need more than 10 s of two cores: give them time there.
-    t = 60 if ctx.wrapper else DEFAULT_TIMEOUT
+    # Eight runs at once under valgrind need more than 10 s of two cores: the scaled -t.
+    t = ctx.default_timeout
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: ctx.run(tenant, "-t", str(t), cache=cache, timeout=t),
                                 range(8)))
@@ -1404,6 +1435,9 @@ def parse_arguments(description):
                    help="run only tests whose name contains SUBSTRING (repeatable: any)")
     p.add_argument("--list", action="store_true", help="list the test names and exit")
     p.add_argument("--jobs", "-j", type=int, default=3)
+    p.add_argument("--slowdown", type=float, default=None,
+                   help="factor for the default -t (default: %g under valgrind, %g for an "
+                        "ASan build, else 1)" % (VALGRIND_SLOWDOWN, ASAN_SLOWDOWN))
     p.add_argument("--slack", type=float, default=None,
                    help="seconds allowed past -t (default 1, or 15 with --wrapper)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")

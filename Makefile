@@ -34,7 +34,7 @@ SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 # Debian packages needed to build and test; `make deps` installs the missing ones.
 DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
 
-.PHONY: all deps check tools unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
+.PHONY: all deps check tools layers unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 
 all: $(PLUGIN)
 
@@ -74,6 +74,10 @@ unit-san: build/unit_tests_san
 tools:
 	@tests/tools/run_stage.sh tools python3 tests/tools/test_tools.py
 
+# The include rule of lib/ written in ARCHITECTURE.md ("## Layers"): layers and no cycles.
+layers:
+	@tests/tools/run_stage.sh layers python3 tests/tools/check_layers.py
+
 integration: $(PLUGIN)
 	@tests/tools/run_stage.sh integration python3 tests/integration/test_plugin.py --binary ./$(PLUGIN)
 
@@ -84,8 +88,8 @@ integration-credentials: $(PLUGIN)
 # -j; the test stages run one after the other (they measure time, and share two cores with the
 # build of whoever else is on the machine). Any failing stage fails check, and so does a stage of
 # CHECK_STAGES that did not run, ran no test or skipped all of its tests.
-CHECK_TARGETS = tools unit unit-san integration integration-credentials integration-san
-CHECK_STAGES  = tools unit unit-asan-ubsan integration integration-credentials integration-asan-ubsan \
+CHECK_TARGETS = tools layers unit unit-san integration integration-credentials integration-san
+CHECK_STAGES  = tools layers unit unit-asan-ubsan integration integration-credentials integration-asan-ubsan \
                 integration-credentials-asan-ubsan
 check: deps
 	@$(MAKE) --no-print-directory all build/unit_tests build/unit_tests_san build/san/$(PLUGIN)

@@ -2,7 +2,8 @@
 // The credential kinds table; its order is the precedence (see credential_kinds.hpp).
 #include "credential_kinds.hpp"
 
-#include "options.hpp"
+#include "config.hpp"
+#include "identifier.hpp"
 
 #include <vector>
 

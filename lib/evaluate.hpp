@@ -3,7 +3,7 @@
 #pragma once
 
 #include "sync_status.hpp"
-#include "options.hpp"
+#include "config.hpp"
 #include "result.hpp"
 
 #include <cstdint>

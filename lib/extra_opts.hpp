@@ -2,7 +2,7 @@
 // --extra-opts [section][@file]: options from an ini file, the Monitoring Plugins convention.
 #pragma once
 
-#include "options.hpp"
+#include "environment.hpp"
 
 #include <functional>
 #include <string>

@@ -6,6 +6,7 @@
 #include "credential_kinds.hpp"
 #include "errors.hpp"
 #include "extra_opts.hpp"
+#include "identifier.hpp"
 #include "version.hpp"
 
 #include <array>
@@ -83,28 +84,6 @@ std::string https_url(std::string_view value, std::string_view option) {
   return url;
 }
 
-bool is_identifier_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_';
-}
-
-} // namespace
-
-// Tenant and client IDs end up in URLs and forms: allow GUIDs and domain names only.
-std::string checked_identifier(std::string_view value, std::string_view what) {
-  bool valid = !value.empty() && value.size() <= 253 && value.front() != '.' &&
-               value.find("..") == std::string_view::npos;
-  for (char c : value) {
-    valid = valid && is_identifier_char(c);
-  }
-  if (!valid) {
-    throw UsageError("invalid " + std::string(what) + " '" + std::string(value) +
-                     "': use a GUID or a domain name");
-  }
-  return std::string(value);
-}
-
-namespace {
 
 // --- credential, cloud and proxy options ----------------------------------------------------
 
@@ -441,13 +420,6 @@ void validate(Config &config) {
 }
 
 } // namespace
-
-Environment process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char *value = std::getenv(std::string(name).c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  };
-}
 
 Config parse_options(const std::vector<std::string> &args, const Environment &env) {
   // A first pass finds --help and the --extra-opts files; the second applies the layers in order.

@@ -2,68 +2,17 @@
 // The command line: the option table, --help text, and the Config it builds.
 #pragma once
 
-#include "assertion_algorithm.hpp"
-#include "range.hpp"
-#include "state.hpp"
+#include "config.hpp"
+#include "environment.hpp"
 
-#include <chrono>
-#include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cps {
 
-enum class Action { Check, Help, Version };
-enum class PasswordSyncMode { Require, Ignore };
-
-struct Thresholds {
-  Range warning;
-  std::optional<Range> critical;
-};
-
-struct Config {
-  Action action = Action::Check;
-  std::string tenant;
-  std::string client_id;
-  // Credential options given on the command line or in --extra-opts; when none is given the
-  // environment decides (see credentials.hpp for the precedence).
-  std::string client_secret_file;        // --client-secret-file
-  std::string certificate_file;          // --certificate
-  std::string certificate_password_file; // --certificate-password-file
-  AssertionAlgorithm assertion_algorithm = AssertionAlgorithm::PS256;
-  std::optional<std::string> managed_identity; // --managed-identity: "" system-assigned
-  std::string federated_token_file;            // --federated-token-file
-  std::vector<std::string> extra_opts;         // --extra-opts values, in order
-  Thresholds password_sync{parse_range("3d"), std::nullopt};
-  Thresholds dirsync{parse_range("3d"), std::nullopt};
-  PasswordSyncMode password_sync_mode = PasswordSyncMode::Require;
-  std::chrono::milliseconds timeout{10000};
-  State timeout_state = State::Critical;
-  std::string authority_host = "https://login.microsoftonline.com";
-  std::string graph_endpoint = "https://graph.microsoft.com";
-  std::string cloud;                 // --cloud; empty: the hosts above (global)
-  bool authority_host_given = false; // --authority-host and --graph-endpoint win over --cloud
-  bool graph_endpoint_given = false;
-  std::string ca_file;
-  std::string proxy; // --proxy; empty: libcurl's https_proxy/no_proxy environment
-  bool token_cache = true;
-  std::string token_cache_dir; // empty: $XDG_CACHE_HOME or ~/.cache, /check_password_sync
-  int verbosity = 0;
-};
-
-// Looks up an environment variable; injected so tests need not touch the real environment.
-using Environment = std::function<std::optional<std::string>(std::string_view name)>;
-
-Environment process_environment();
-
 // Parses argv (without the program name). Throws UsageError.
 Config parse_options(const std::vector<std::string> &args, const Environment &env);
-
-// value when it is a GUID or a domain name (tenant and client IDs end up in URLs and forms);
-// otherwise UsageError "invalid <what> '<value>': use a GUID or a domain name".
-std::string checked_identifier(std::string_view value, std::string_view what);
 
 std::string help_text();
 // The long names of the option table, in its order (without "--"); tests hold the docs to it.

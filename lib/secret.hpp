@@ -2,7 +2,8 @@
 // Secrets in memory (wiped when dropped) and reading secret files.
 #pragma once
 
-#include "options.hpp"
+#include "config.hpp"
+#include "environment.hpp"
 
 #include <string>
 #include <string_view>

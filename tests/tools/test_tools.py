@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Tests of the test tooling itself: count.py reads a stage's log, summarize.py turns the stages'
-counts into the closing line and fails on a missing, empty or all-skipped stage.
+counts into the closing line and fails on a missing, empty or all-skipped stage, check_layers.py
+finds layer violations and include cycles.
 Prints `tools: N passed, N failed, N skipped`."""
 import os
 import pathlib
@@ -88,6 +89,64 @@ def summarize_fails_on_an_all_skipped_stage():
 def summarize_fails_on_a_failed_test():
     rc, out = summarize({"unit": "5 2 0\n"}, "unit")
     assert rc == 1 and out.splitlines()[-1] == "5 passed, 2 failed, 0 skipped", out
+
+
+LAYERS = """# Architecture
+
+## Layers
+
+| layer | modules | what |
+|---|---|---|
+| 1. values | `state`, `text` | pure |
+| 2. system | `fd`, `trace` | system |
+| 3. services | `http` | network |
+
+## Next
+"""
+
+
+def layers(files, architecture=LAYERS):
+    """check_layers.py over a made-up tree: {lib file name: text}."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = pathlib.Path(folder)
+        (root / "lib").mkdir()
+        (root / "ARCHITECTURE.md").write_text(architecture)
+        for name, text in files.items():
+            (root / "lib" / name).write_text(text)
+        return run("check_layers.py", folder)
+
+
+GOOD_TREE = {"state.hpp": "", "text.cpp": '#include "text.hpp"\n#include "state.hpp"\n',
+             "text.hpp": "", "fd.hpp": '#include "text.hpp"\n', "trace.cpp": '#include "fd.hpp"\n',
+             "http.cpp": '#include "trace.hpp"\n#include <curl/curl.h>\n'}
+
+
+@test
+def layers_accepts_a_tree_that_keeps_the_rule():
+    rc, out = layers(GOOD_TREE)
+    assert rc == 0 and out.splitlines()[-1].endswith(" 0 failed, 0 skipped"), out
+
+
+@test
+def layers_refuses_an_include_from_a_lower_layer():
+    rc, out = layers(dict(GOOD_TREE, **{"text.cpp": '#include "fd.hpp"\n'}))
+    assert rc == 1 and "FAIL text (1. values) includes only its own layer and those above; " \
+        "it includes fd (2. system)" in out, out
+
+
+@test
+def layers_refuses_a_cycle_inside_a_layer():
+    rc, out = layers(dict(GOOD_TREE, **{"state.hpp": '#include "text.hpp"\n'}))
+    assert rc == 1 and ("FAIL no include cycle in lib/: state -> text -> state" in out or
+                        "FAIL no include cycle in lib/: text -> state -> text" in out), out
+
+
+@test
+def layers_refuses_a_module_in_no_layer_and_a_library_in_layer_one():
+    rc, out = layers(dict(GOOD_TREE, **{"json.cpp": "", "state.hpp": "#include <openssl/evp.h>\n"}))
+    assert rc == 1 and "FAIL json: in no layer of ARCHITECTURE.md" in out, out
+    assert "FAIL state (1. values) includes no libcurl, OpenSSL or RapidJSON header; it includes " \
+        "openssl" in out, out
 
 
 def main():

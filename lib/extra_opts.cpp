@@ -135,6 +135,13 @@ const std::vector<std::string> &default_ini_files() {
 
 std::vector<std::string> ini_section_arguments(std::string_view text, std::string_view section,
                                                const std::string &file_name) {
+  if (text.find('\0') != std::string_view::npos) {
+    throw UsageError("--extra-opts: " + file_name + " holds a NUL byte: not a text ini file");
+  }
+  constexpr std::string_view utf8_bom = "\xEF\xBB\xBF"; // Windows editors write one
+  if (text.substr(0, utf8_bom.size()) == utf8_bom) {
+    text.remove_prefix(utf8_bom.size());
+  }
   std::vector<std::string> arguments;
   bool found = false;
   bool inside = false;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,40 @@ struct OptionSpec {
   std::string_view help;     // lines separated by '\n'
   void (*apply)(Config &config, std::string_view value);
   bool optional_value = false; // --name, --name=VALUE or --name VALUE (when VALUE lacks a '-')
+  // What an --extra-opts file said that this option replaces when it is on the command line
+  // (the options that negate or outrank each other share one); nullptr: apply alone replaces it.
+  void (*forget)(Config &config) = nullptr;
+  bool command_line_only = false; // refused in an --extra-opts section
 };
+
+// --- what a command-line option makes the plugin forget from --extra-opts -------------------
+
+void forget_token_cache(Config &config) {
+  config.token_cache = true;
+  config.token_cache_dir.clear();
+}
+
+void forget_credential(Config &config) {
+  for (const CredentialKindSpec &kind : credential_kinds()) {
+    kind.clear(config);
+  }
+}
+
+// --cloud on the command line outranks hosts an --extra-opts file named.
+void forget_hosts(Config &config) {
+  config.cloud.clear();
+  config.authority_host_given = false;
+  config.graph_endpoint_given = false;
+}
+
+void forget_timeout(Config &config) {
+  config.timeout = Config{}.timeout;
+  config.timeout_state = Config{}.timeout_state;
+}
+
+void forget_verbosity(Config &config) {
+  config.verbosity = 0;
+}
 
 std::string to_upper(std::string_view text) {
   std::string upper(text);
@@ -170,7 +204,7 @@ const OptionSpec options_after_credentials[] = {
     {'t', "timeout", "SECONDS[:STATE]",
      "One deadline for the whole check, and the state to report when it\n"
      "passes. Default: 10:CRITICAL.",
-     apply_timeout},
+     apply_timeout, false, forget_timeout},
     {'\0', "authority-host", "URL",
      "Microsoft Entra token host. Default: environment AZURE_AUTHORITY_HOST,\n"
      "else https://login.microsoftonline.com.",
@@ -188,7 +222,7 @@ const OptionSpec options_after_credentials[] = {
      "Microsoft cloud: sets the token host and the Graph endpoint (usgov: GCC\n"
      "High, usgovdod: DoD, china: 21Vianet). --authority-host and\n"
      "--graph-endpoint still win. Default: global.",
-     [](Config &c, std::string_view v) { c.cloud = cloud_name(v); }},
+     [](Config &c, std::string_view v) { c.cloud = cloud_name(v); }, false, forget_hosts},
     {'\0', "ca-file", "FILE",
      "Trust the CA certificates in FILE as well as the system's (for\n"
      "TLS-inspecting proxies). Certificates are always verified.",
@@ -210,21 +244,20 @@ const OptionSpec options_after_credentials[] = {
      "before they expire. Default: $XDG_CACHE_HOME/check_password_sync,\n"
      "else ~/.cache/check_password_sync.",
      [](Config &c, std::string_view v) {
-       if (v.empty()) {
-         throw UsageError("--token-cache needs a directory");
-       }
+       c.token_cache = true;
        c.token_cache_dir = std::string(v);
-     }},
+     },
+     false, forget_token_cache},
     {'\0', "no-token-cache", "", "Fetch a new access token every time; read and write no cache.",
-     [](Config &c, std::string_view) { c.token_cache = false; }},
+     [](Config &c, std::string_view) { c.token_cache = false; }, false, forget_token_cache},
     {'v', "verbose", "",
      "More detail; repeat up to three times (-vvv shows the HTTP exchange).\n"
      "Secrets and tokens are never shown.",
-     [](Config &c, std::string_view) { ++c.verbosity; }},
+     [](Config &c, std::string_view) { ++c.verbosity; }, false, forget_verbosity},
     {'h', "help", "", "Show this help and exit.",
-     [](Config &c, std::string_view) { c.action = Action::Help; }},
+     [](Config &c, std::string_view) { c.action = Action::Help; }, false, nullptr, true},
     {'V', "version", "", "Show the version and exit.",
-     [](Config &c, std::string_view) { c.action = Action::Version; }},
+     [](Config &c, std::string_view) { c.action = Action::Version; }, false, nullptr, true},
 };
 
 const std::vector<OptionSpec> &option_table() {
@@ -232,7 +265,8 @@ const std::vector<OptionSpec> &option_table() {
     std::vector<OptionSpec> all(std::begin(options_before_credentials),
                                 std::end(options_before_credentials));
     for (const CredentialKindSpec &kind : credential_kinds()) {
-      all.push_back({'\0', kind.option, kind.argument, kind.help, kind.set, kind.optional_value});
+      all.push_back({'\0', kind.option, kind.argument, kind.help, kind.set, kind.optional_value,
+                     forget_credential});
     }
     all.insert(all.end(), std::begin(options_after_credentials),
                std::end(options_after_credentials));
@@ -286,17 +320,21 @@ private:
 // Options come in layers: --extra-opts files first, then the command line, which overrides them.
 struct Layer {
   bool command_line = false;
-  bool credential_replaced = false;
+  std::set<void (*)(Config &)> forgets; // of the options given in this layer
 };
 
-// A credential chosen on the command line replaces the one an --extra-opts file chose.
+// An empty FILE, DIR, URL or RANGE is a mistake (an unset variable in a command definition).
 void apply(Config &config, const OptionSpec &spec, std::string_view value, Layer &layer) {
-  if (layer.command_line && !layer.credential_replaced &&
-      credential_kind_for_option(spec.long_name) != nullptr) {
-    for (const CredentialKindSpec &kind : credential_kinds()) {
-      kind.clear(config);
-    }
-    layer.credential_replaced = true;
+  if (spec.command_line_only && !layer.command_line) {
+    throw UsageError("--" + std::string(spec.long_name) + " belongs on the command line, not in " +
+                     "an --extra-opts section");
+  }
+  if (!spec.argument.empty() && !spec.optional_value && value.empty()) {
+    throw UsageError("option --" + std::string(spec.long_name) + " has an empty value: give " +
+                     std::string(spec.argument));
+  }
+  if (spec.forget != nullptr) {
+    layer.forgets.insert(spec.forget);
   }
   spec.apply(config, value);
 }
@@ -361,7 +399,7 @@ void apply_extra_opts(Config &config, const std::vector<std::string> &specs,
                       const Environment &env) {
   for (const std::string &spec : specs) {
     std::vector<std::string> arguments = read_extra_opts(spec, env, real_file_exists());
-    Layer file_layer;
+    Layer file_layer{false, {}};
     try {
       parse_layer(config, arguments, file_layer);
     } catch (const UsageError &error) {
@@ -424,7 +462,7 @@ void validate(Config &config) {
 Config parse_options(const std::vector<std::string> &args, const Environment &env) {
   // A first pass finds --help and the --extra-opts files; the second applies the layers in order.
   Config probe;
-  Layer probe_layer{true, false};
+  Layer probe_layer{true, {}};
   parse_layer(probe, args, probe_layer);
   if (probe.action != Action::Check) {
     return probe;
@@ -432,7 +470,10 @@ Config parse_options(const std::vector<std::string> &args, const Environment &en
   Config config;
   apply_environment(config, env);
   apply_extra_opts(config, probe.extra_opts, env);
-  Layer command_line{true, false};
+  for (auto forget : probe_layer.forgets) { // the command line wins over every file
+    forget(config);
+  }
+  Layer command_line{true, {}};
   parse_layer(config, args, command_line);
   validate(config);
   return config;

@@ -119,3 +119,13 @@ TEST_CASE("the default file: NAGIOS_CONFIG_PATH folders come before the fixed lo
   CHECK_THROWS_WITH_AS(read_extra_opts("", env, existing({})),
                        doctest::Contains("none of 17 Monitoring Plugins locations"), UsageError);
 }
+
+TEST_CASE("an ini file may start with a UTF-8 BOM; a NUL byte is refused") {
+  CHECK(ini_section_arguments("\xEF\xBB\xBF[a]\ntenant = t\n", "a", "f.ini") ==
+        Args{"--tenant=t"});
+  CHECK_THROWS_WITH_AS(ini_section_arguments(std::string("[a]\ntenant = t\0x\n", 17), "a", "f.ini"),
+                       "--extra-opts: f.ini holds a NUL byte: not a text ini file", UsageError);
+  // A BOM anywhere else is not skipped.
+  CHECK_THROWS_AS(ini_section_arguments("[a]\n\xEF\xBB\xBFtenant = t\n", "a", "f.ini"),
+                  UsageError);
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The command line: defaults, every option in every form, environment fallbacks, validation,
 // --help.
+#include "lib/credential_kinds.hpp"
 #include "lib/errors.hpp"
 #include "lib/options.hpp"
 #include "tests/fake_environment.hpp"
@@ -10,6 +11,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace cps;
@@ -334,4 +336,137 @@ TEST_CASE("options: -t below one millisecond is refused, not turned into 0 ms") 
     }
     CHECK(usable);
   }
+}
+
+namespace {
+
+// An ini file for --extra-opts, removed when the test ends.
+class IniFile {
+public:
+  explicit IniFile(const std::string &section_body) {
+    int fd = mkstemp(path_);
+    REQUIRE(fd >= 0);
+    std::string text = "[check_password_sync]\n" + section_body;
+    REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    close(fd);
+  }
+  ~IniFile() { unlink(path_); }
+  IniFile(const IniFile &) = delete;
+  IniFile &operator=(const IniFile &) = delete;
+  std::string option() const { return std::string("--extra-opts=@") + path_; }
+
+private:
+  char path_[32] = "/tmp/cps-test-options-XXXXXX";
+};
+
+// The options an ini section gives, then the command line's.
+Config parse_with_ini(const std::string &section_body, Args command_line) {
+  IniFile ini(section_body);
+  command_line.push_back(ini.option());
+  return parse(command_line);
+}
+
+// A value for each credential kind's option, as an ini line and as a command-line argument.
+std::string credential_value(const CredentialKindSpec &kind) {
+  return kind.kind == CredentialKind::ManagedIdentity ? "" : "/etc/cps/" + std::string(kind.option);
+}
+
+} // namespace
+
+TEST_CASE("options: the command line wins over --extra-opts for options that negate each other") {
+  struct Case {
+    const char *name;
+    std::string ini;
+    Args command_line;
+    std::function<void(const Config &)> check;
+  };
+  const std::vector<Case> table = {
+      {"--token-cache DIR over no-token-cache", "no-token-cache\n", {"--token-cache", "/var/c"},
+       [](const Config &c) {
+         CHECK(c.token_cache);
+         CHECK(c.token_cache_dir == "/var/c");
+       }},
+      {"--no-token-cache over token-cache = DIR", "token-cache = /var/c\n", {"--no-token-cache"},
+       [](const Config &c) { CHECK_FALSE(c.token_cache); }},
+      {"--cloud over the file's hosts",
+       "authority-host = https://a.example\ngraph-endpoint = https://g.example\n",
+       {"--cloud", "usgov"},
+       [](const Config &c) {
+         CHECK(c.authority_host == "https://login.microsoftonline.us");
+         CHECK(c.graph_endpoint == "https://graph.microsoft.us");
+       }},
+      {"--authority-host over the file's cloud, whose Graph stays", "cloud = usgov\n",
+       {"--authority-host", "https://x.example"},
+       [](const Config &c) {
+         CHECK(c.authority_host == "https://x.example");
+         CHECK(c.graph_endpoint == "https://graph.microsoft.us");
+       }},
+      {"-v counts from zero", "verbose\nverbose\n", {"-v"},
+       [](const Config &c) { CHECK(c.verbosity == 1); }},
+      {"-t 5 over timeout = 20:UNKNOWN, state included", "timeout = 20:UNKNOWN\n", {"-t", "5"},
+       [](const Config &c) {
+         CHECK(c.timeout == std::chrono::milliseconds(5000));
+         CHECK(c.timeout_state == State::Critical);
+       }},
+      {"the file alone still counts", "no-token-cache\ntimeout = 20:UNKNOWN\nverbose\n", {},
+       [](const Config &c) {
+         CHECK_FALSE(c.token_cache);
+         CHECK(c.timeout_state == State::Unknown);
+         CHECK(c.verbosity == 1);
+       }},
+  };
+  for (const Case &row : table) {
+    INFO("case := " << std::string(row.name));
+    row.check(parse_with_ini(row.ini, row.command_line));
+  }
+}
+
+TEST_CASE("options: a credential kind on the command line replaces the file's, every pair") {
+  for (const CredentialKindSpec &file_kind : credential_kinds()) {
+    for (const CredentialKindSpec &line_kind : credential_kinds()) {
+      if (file_kind.kind == line_kind.kind) {
+        continue;
+      }
+      INFO("file: " << std::string(file_kind.option) << ", command line: "
+                    << std::string(line_kind.option));
+      std::string file_value = credential_value(file_kind);
+      std::string ini = std::string(file_kind.option) +
+                        (file_value.empty() ? "" : " = " + file_value) + "\n";
+      std::string line_value = credential_value(line_kind);
+      Config config = parse_with_ini(
+          ini, {"--" + std::string(line_kind.option) + (line_value.empty() ? "" : "=" + line_value)});
+      CHECK(line_kind.option_value(config) == std::optional<std::string>(line_value));
+      CHECK_FALSE(file_kind.option_value(config).has_value());
+    }
+  }
+}
+
+TEST_CASE("options: help and version are refused in an --extra-opts section") {
+  for (const char *line : {"help\n", "version\n"}) {
+    INFO("ini := " << std::string(line));
+    CHECK_THROWS_WITH_AS(parse_with_ini(line, {}),
+                         doctest::Contains("belongs on the command line, not in an --extra-opts "
+                                           "section"),
+                         UsageError);
+  }
+}
+
+TEST_CASE("options: an empty value is refused, on the command line and in an ini file") {
+  for (const char *option : {"certificate", "client-secret-file", "token-cache",
+                             "federated-token-file", "certificate-password-file", "ca-file",
+                             "proxy", "tenant", "warning", "timeout", "authority-host"}) {
+    INFO("option := " << std::string(option));
+    CHECK_THROWS_WITH_AS(parse({"--" + std::string(option), ""}),
+                         doctest::Contains(("option --" + std::string(option) +
+                                            " has an empty value")
+                                               .c_str()),
+                         UsageError);
+    CHECK_THROWS_WITH_AS(parse({"--" + std::string(option) + "="}),
+                         doctest::Contains("has an empty value"), UsageError);
+    CHECK_THROWS_WITH_AS(parse_with_ini(std::string(option) + " = \"\"\n", {}),
+                         doctest::Contains("has an empty value"), UsageError);
+  }
+  // An option whose value is optional keeps its meaning: --managed-identity alone is the
+  // system-assigned identity.
+  CHECK(parse({"--managed-identity="}).managed_identity == std::optional<std::string>(""));
 }

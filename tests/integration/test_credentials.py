@@ -695,6 +695,36 @@ def _(ctx):
              % res.describe())
 
 
+@test("extra-opts-token-cache-on-command-line-wins")
+def _(ctx):
+    """The file says no-token-cache, the command line --token-cache DIR: the cache is used, so
+    the second check asks for no token."""
+    tenant = ctx.unique("ok")
+    ini = certificate_ini(ctx, "check_password_sync", tenant)  # holds no-token-cache
+    cache = tp.cache_dir(ctx)
+    for _ in range(2):
+        res = ini_run(ctx, "--extra-opts=@" + ini, "--token-cache", cache)
+        expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=2)
+
+
+@test("extra-opts-refused-lines")
+def _(ctx):
+    """help in a section would print the help on every check; an empty value is a mistake."""
+    for text, message in (("help\n", "--help belongs on the command line"),
+                          ("version\n", "--version belongs on the command line"),
+                          ("certificate = \"\"\n", "option --certificate has an empty value"),
+                          ("tenant = ok\n\0", "holds a NUL byte")):
+        ini = write_ini(ctx, "[check_password_sync]\n" + text)
+        res = ini_run(ctx, "--extra-opts=@" + ini)
+        expect(res, "UNKNOWN", message)
+        if len(res.out) > 300:
+            fail("a refused ini line should give one short line%s" % res.describe())
+    bom = write_ini(ctx, "\ufeff[check_password_sync]\ntenant = ok\n")  # written as UTF-8
+    res = ini_run(ctx, "--extra-opts=@" + bom)
+    expect(res, "UNKNOWN", "no client ID")  # the section was found and read despite the BOM
+
+
 @test("extra-opts-errors")
 def _(ctx):
     good = write_ini(ctx, "[check_password_sync]\ntenant = ok\n")

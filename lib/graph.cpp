@@ -36,9 +36,9 @@ struct SubRequest {
   const char *permission; // the application permission a 403 asks for
   const char *not_found;  // what a 404 means, or nullptr when it is an ordinary failure
   Parser parse;
-  Fallback fallback;      // Optional entries only
-  const char *may_lack;   // a $select property some clouds' schemas lack, or nullptr
-  Narrow narrow;          // drops may_lack from the query
+  Fallback fallback;    // Optional entries only
+  const char *may_lack; // a $select property some clouds' schemas lack, or nullptr
+  Narrow narrow;        // drops may_lack from the query
 };
 
 std::string organization_url(const GraphQuery &query) {
@@ -70,14 +70,13 @@ void feature_unreadable(SyncStatus &status, const std::string &why) {
 const SubRequest sub_requests[] = {
     // The password sync time is absent from the beta organization of beta-GovSG, beta-USNat and
     // beta-USSec (msgraph-metadata schemas/*.csdl, 2026-08): Graph there answers 400.
-    {"org", organization_url, Need::Required, "the organization", "Organization.Read.All",
-     nullptr, parse_organization, nullptr, "onPremisesLastPasswordSyncDateTime",
-     without_password_sync_time},
+    {"org", organization_url, Need::Required, "the organization", "Organization.Read.All", nullptr,
+     parse_organization, nullptr, "onPremisesLastPasswordSyncDateTime", without_password_sync_time},
     // App-only access is "Not supported" in Microsoft's permission table, yet works in practice
     // (graph-api reference, section 2): optional, and a 403 degrades to the timestamps.
     {"sync", sync_features_url, Need::Optional, "password hash sync feature flag",
-     "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features,
-     feature_unreadable, nullptr, nullptr},
+     "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features, feature_unreadable,
+     nullptr, nullptr},
 };
 static_assert(std::size(sub_requests) <= max_batch_requests, "Graph takes 20 per $batch");
 
@@ -220,7 +219,8 @@ std::int64_t iso_duration_seconds(std::string_view text) {
       if (number > 100000000) {
         return 0;
       }
-    } else if (number >= 0 && ((!in_time && c == 'D') || (in_time && (c == 'H' || c == 'M' || c == 'S')))) {
+    } else if (number >= 0 &&
+               ((!in_time && c == 'D') || (in_time && (c == 'H' || c == 'M' || c == 'S')))) {
       total += number * (c == 'D' ? 86400 : c == 'H' ? 3600 : c == 'M' ? 60 : 1);
       number = -1;
     } else {
@@ -263,8 +263,8 @@ TenantIdentity tenant_members(const rapidjson::Value &organization, std::string_
   if (id != nullptr && !id->IsString()) {
     throw_shape(source, "the organization id is not a string");
   }
-  tenant.id = id ? sanitize_text(std::string(id->GetString(), id->GetStringLength()).substr(0, 80))
-                 : "";
+  tenant.id =
+      id ? sanitize_text(std::string(id->GetString(), id->GetStringLength()).substr(0, 80)) : "";
   const rapidjson::Value *domains = member(organization, "verifiedDomains");
   if (domains == nullptr || domains->IsNull()) {
     return tenant;
@@ -415,10 +415,11 @@ HttpRequest batch_request(const std::string &graph_endpoint, const std::string &
 
 // One round: sends what is still missing and records what came back.
 void batch_round(HttpClient &http, const std::string &graph_endpoint,
-                 const std::string &access_token, GraphQuery &query,
-                 const Deadline &deadline, BatchState &state, Trace &trace) {
+                 const std::string &access_token, GraphQuery &query, const Deadline &deadline,
+                 BatchState &state, Trace &trace) {
   std::string client_request_id = new_client_request_id();
-  HttpRequest request = batch_request(graph_endpoint, access_token, query, state, client_request_id);
+  HttpRequest request =
+      batch_request(graph_endpoint, access_token, query, state, client_request_id);
   RetryPolicy policy;
   policy.failed_dependency_is_throttling = true;
   HttpResponse response;
@@ -441,11 +442,11 @@ void give_up_throttled(const GraphQuery &query, BatchState &state, const std::st
     }
     const ThrottledAnswer &last = state.throttled_answers[entry.id];
     if (entry.need == Need::Required) {
-      throw_graph_failure(last.status, {last.code, last.message}, entry.subject,
-                          entry.permission, source);
+      throw_graph_failure(last.status, {last.code, last.message}, entry.subject, entry.permission,
+                          source);
     }
-    entry.fallback(state.status, std::string(entry.subject) +
-                                     " not readable (Graph kept throttling it)");
+    entry.fallback(state.status,
+                   std::string(entry.subject) + " not readable (Graph kept throttling it)");
     state.answered.insert(entry.id);
   }
 }
@@ -505,8 +506,8 @@ bool batch_complete(const GraphQuery &query, const BatchState &state) {
   return true;
 }
 
-void read_batch_answer(const HttpResponse &response, const std::string &source,
-                       GraphQuery &query, BatchState &state) {
+void read_batch_answer(const HttpResponse &response, const std::string &source, GraphQuery &query,
+                       BatchState &state) {
   check_batch_status(response, source);
   rapidjson::Document document = parse_json(response.body, source);
   state.throttled = false;
@@ -541,8 +542,7 @@ std::string batch_request_body(const GraphQuery &query, const BatchState &state)
   return body + "]}";
 }
 
-void parse_organization(const rapidjson::Value &body, std::string_view source,
-                        SyncStatus &status) {
+void parse_organization(const rapidjson::Value &body, std::string_view source, SyncStatus &status) {
   const rapidjson::Value &organization = first_of_collection(body, source, "the organization");
   if (organization.IsNull()) {
     throw ApiFormatError("unexpected answer from " + std::string(source) +

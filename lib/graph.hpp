@@ -70,14 +70,13 @@ bool batch_complete(const GraphQuery &query, const BatchState &state);
 void parse_organization(const rapidjson::Value &body, std::string_view source, SyncStatus &status);
 
 // The body of a 200 answer to GET /directory/onPremisesSynchronization into status.
-void parse_sync_features(const rapidjson::Value &body, std::string_view source,
-                         SyncStatus &status);
+void parse_sync_features(const rapidjson::Value &body, std::string_view source, SyncStatus &status);
 
 // Reads one $batch answer (status, content type, JSON, sub-responses matched by id) into state.
 // Throws GraphError, ServiceError or ApiFormatError.
 // A sub-request whose $select names a property the cloud lacks narrows query and stays pending.
-void read_batch_answer(const HttpResponse &response, const std::string &source,
-                       GraphQuery &query, BatchState &state);
+void read_batch_answer(const HttpResponse &response, const std::string &source, GraphQuery &query,
+                       BatchState &state);
 
 // Asks Graph with one $batch (more only when a sub-request is throttled, or once more without
 // a property the cloud's schema lacks: query then says so). Throws GraphError, ServiceError,

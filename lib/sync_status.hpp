@@ -24,10 +24,10 @@ struct TenantIdentity {
 // only: v1.0-Prod.csdl's configuration has accidentalDeletionPrevention alone). Each part may be
 // missing or null: empty or 0 then.
 struct SyncClient {
-  std::string version;                       // synchronizationClientVersion
-  std::string machine;                       // currentExportData.clientMachineName
-  std::string service_account;               // currentExportData.serviceAccount
-  std::int64_t interval_seconds = 0;         // synchronizationInterval
+  std::string version;                         // synchronizationClientVersion
+  std::string machine;                         // currentExportData.clientMachineName
+  std::string service_account;                 // currentExportData.serviceAccount
+  std::int64_t interval_seconds = 0;           // synchronizationInterval
   std::int64_t requested_interval_seconds = 0; // customerRequestedSynchronizationInterval
 };
 

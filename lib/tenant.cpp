@@ -36,10 +36,9 @@ void verify_tenant(std::string_view expected, const TenantIdentity &answered) {
   if (is_guid(expected)) {
     same = to_lower(expected) == to_lower(answered.id);
   } else {
-    same = std::any_of(answered.verified_domains.begin(), answered.verified_domains.end(),
-                       [&](const std::string &domain) {
-                         return to_lower(domain) == to_lower(expected);
-                       });
+    same = std::any_of(
+        answered.verified_domains.begin(), answered.verified_domains.end(),
+        [&](const std::string &domain) { return to_lower(domain) == to_lower(expected); });
   }
   if (!same) {
     // Managed identities always get their home tenant's token (no tenant in the IMDS request),

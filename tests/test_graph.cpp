@@ -227,8 +227,7 @@ TEST_CASE("graph: a throttled sub-request stays pending; a missing one is an Api
   CHECK(request_count(batch_request_body(GraphQuery{}, state)) == 1);
 
   BatchState lacking;
-  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, query, lacking),
-                  ApiFormatError);
+  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, query, lacking), ApiFormatError);
 }
 
 TEST_CASE("graph: a cloud whose schema lacks the password sync time is asked again without it") {
@@ -377,8 +376,7 @@ TEST_CASE("graph: parse_sync_features") {
   SyncStatus minimal = features(R"({"value":[{"features":{"passwordSyncEnabled":true}}]})");
   CHECK(minimal.password_sync_feature == PasswordSyncFeature::Enabled);
 
-  SyncStatus null_flag =
-      features(R"({"value":[{"features":{"passwordSyncEnabled":null}}]})");
+  SyncStatus null_flag = features(R"({"value":[{"features":{"passwordSyncEnabled":null}}]})");
   CHECK(null_flag.password_sync_feature == PasswordSyncFeature::Unreadable);
   CHECK(null_flag.feature_note.find("features.passwordSyncEnabled is null") != std::string::npos);
   CHECK(null_flag.feature_note.find("judged by timestamps") != std::string::npos);
@@ -389,13 +387,14 @@ TEST_CASE("graph: parse_sync_features") {
 }
 
 TEST_CASE("graph: sync client facts missing, null or odd are left out, never refused") {
-  for (const char *configuration : {
-           R"("configuration":null)", R"("configuration":{})", R"("configuration":"x")",
-           R"("configuration":{"synchronizationClientVersion":null,"currentExportData":null,)"
-           R"("synchronizationInterval":null})",
-           R"("configuration":{"synchronizationClientVersion":2,"currentExportData":[],)"
-           R"("synchronizationInterval":"30 minutes","customerRequestedSynchronizationInterval":"PT"})",
-           R"("configuration":{"synchronizationInterval":"PT1H30M5S5"})"}) {
+  for (
+      const char *configuration :
+      {R"("configuration":null)", R"("configuration":{})", R"("configuration":"x")",
+       R"("configuration":{"synchronizationClientVersion":null,"currentExportData":null,)"
+       R"("synchronizationInterval":null})",
+       R"("configuration":{"synchronizationClientVersion":2,"currentExportData":[],)"
+       R"("synchronizationInterval":"30 minutes","customerRequestedSynchronizationInterval":"PT"})",
+       R"("configuration":{"synchronizationInterval":"PT1H30M5S5"})"}) {
     INFO("configuration := " << std::string(configuration));
     SyncStatus status = features(std::string(R"({"value":[{)") + configuration +
                                  R"(,"features":{"passwordSyncEnabled":true}}]})");
@@ -494,8 +493,9 @@ TEST_CASE("graph: notes on a cloud without the password sync time, kept for a we
   GraphQuery after_a_week;
   apply_graph_notes(text, learnt + 7 * 86400, after_a_week);
   CHECK(after_a_week.password_sync_time); // asked again: the cloud may have gained it
-  for (const char *bad : {"", "check_password_sync graph notes v2\nlacks "
-                              "onPremisesLastPasswordSyncDateTime 1764500000\n",
+  for (const char *bad : {"",
+                          "check_password_sync graph notes v2\nlacks "
+                          "onPremisesLastPasswordSyncDateTime 1764500000\n",
                           "check_password_sync graph notes v1\nlacks "
                           "onPremisesLastPasswordSyncDateTime x\n",
                           "check_password_sync graph notes v1\nlacks "

@@ -57,21 +57,34 @@ std::string first_error_code(const rapidjson::Value &body) {
   throw AuthError("token request rejected: " + cause + ": " + description);
 }
 
-std::optional<std::int64_t> expires_in_seconds(const rapidjson::Value &body) {
-  const rapidjson::Value *value = member(body, "expires_in");
+// A whole number sent as a JSON number or, by managed identity endpoints, as a string.
+std::optional<std::int64_t> whole_number(const rapidjson::Value *value) {
   if (value == nullptr) {
     return std::nullopt;
   }
   if (value->IsInt64()) {
     return value->GetInt64();
   }
-  if (value->IsString()) { // managed identity endpoints send numbers as strings
+  if (value->IsString()) {
     std::string text = value->GetString();
     char *end = nullptr;
-    long long seconds = std::strtoll(text.c_str(), &end, 10);
+    long long number = std::strtoll(text.c_str(), &end, 10);
     if (!text.empty() && *end == '\0') {
-      return seconds;
+      return number;
     }
+  }
+  return std::nullopt;
+}
+
+// expires_in; App Service's managed identity endpoint (api-version 2019-08-01) sends only
+// expires_on, in Unix seconds.
+std::optional<std::int64_t> expires_in_seconds(const rapidjson::Value &body,
+                                               std::int64_t now_unix) {
+  if (auto seconds = whole_number(member(body, "expires_in"))) {
+    return seconds;
+  }
+  if (auto until = whole_number(member(body, "expires_on"))) {
+    return *until - now_unix;
   }
   return std::nullopt;
 }
@@ -105,7 +118,7 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
     throw_rejection(body, host, response.status);
   }
   auto token = take_string_member(body, "access_token");
-  auto expires_in = expires_in_seconds(body);
+  auto expires_in = expires_in_seconds(body, now_unix);
   if (!token || token->empty() || !expires_in || *expires_in <= 0 || *expires_in > 86400 * 30) {
     throw ApiFormatError("unexpected answer from " + host +
                          ": no access_token or expires_in in the token response");

@@ -24,7 +24,7 @@ struct Thresholds {
 
 struct Config {
   Action action = Action::Check;
-  std::string tenant;
+  std::string tenant; // empty only with a managed identity: no expected tenant
   std::string client_id;
   // Credential options given on the command line or in --extra-opts; when none is given the
   // environment decides (see credentials.hpp for the precedence).
@@ -33,6 +33,7 @@ struct Config {
   std::string certificate_password_file; // --certificate-password-file
   AssertionAlgorithm assertion_algorithm = AssertionAlgorithm::PS256;
   std::optional<std::string> managed_identity; // --managed-identity: "" system-assigned
+  std::optional<std::string> managed_identity_assertion; // --managed-identity-assertion
   std::string federated_token_file;            // --federated-token-file
   std::vector<std::string> extra_opts;         // --extra-opts values, in order
   Thresholds password_sync{parse_range("3d"), std::nullopt};

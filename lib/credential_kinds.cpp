@@ -3,7 +3,7 @@
 #include "credential_kinds.hpp"
 
 #include "config.hpp"
-#include "identifier.hpp"
+#include "managed_identity_id.hpp"
 
 #include <vector>
 
@@ -31,15 +31,31 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        [](Config &c) { c.certificate_file.clear(); }},
       {CredentialKind::ManagedIdentity, "managed-identity", "CLIENT_ID", true,
        "Use the Azure managed identity of this machine (Azure VM: IMDS; Azure\n"
-       "Arc: IDENTITY_ENDPOINT and IMDS_ENDPOINT): the system-assigned one, or\n"
-       "the user-assigned one with that client ID.",
-       "", false, false, "managed identity", "mi:<client ID|system>",
+       "Arc; App Service, Functions, Container Apps): the system-assigned one,\n"
+       "or a user-assigned one: its client ID, client_id:ID, object_id:ID\n"
+       "or resource_id:/subscriptions/.../userAssignedIdentities/NAME.\n"
+       "The token is for the identity's own tenant; -T may be left out.",
+       "", false, false, "managed identity",
+       "mi:<client ID|system|object_id:ID|resource_id:ID>",
        [](const Config &c) { return c.managed_identity; },
        [](Config &c, std::string_view v) {
-         c.managed_identity =
-             v.empty() ? std::string() : checked_identifier(v, "managed identity client ID");
+         parse_managed_identity(v);
+         c.managed_identity = std::string(v);
        },
        [](Config &c) { c.managed_identity.reset(); }},
+      {CredentialKind::ManagedIdentityAssertion, "managed-identity-assertion", "MI_CLIENT_ID", true,
+       "Sign in as app -C in tenant -T with this machine's managed identity as\n"
+       "its credential (a federated identity credential of the app trusts the\n"
+       "identity; no secret anywhere). MI_CLIENT_ID selects the identity as\n"
+       "for --managed-identity; empty: the system-assigned one.",
+       "", true, true, "managed identity as a federated credential",
+       "mi-assertion:<client ID|system|object_id:ID|resource_id:ID>",
+       [](const Config &c) { return c.managed_identity_assertion; },
+       [](Config &c, std::string_view v) {
+         parse_managed_identity(v);
+         c.managed_identity_assertion = std::string(v);
+       },
+       [](Config &c) { c.managed_identity_assertion.reset(); }},
       {CredentialKind::Federated, "federated-token-file", "FILE", false,
        "Workload identity federation: FILE holds a token from a trusted issuer\n"
        "(Kubernetes, CI), sent as the client assertion. Default: environment\n"

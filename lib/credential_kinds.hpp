@@ -14,8 +14,14 @@ namespace cps {
 struct Config;
 
 // The order of the enumerators is the order of credential_kinds().
-enum class CredentialKind { ClientSecret, Certificate, ManagedIdentity, Federated };
-inline constexpr std::size_t credential_kind_count = 4;
+enum class CredentialKind {
+  ClientSecret,
+  Certificate,
+  ManagedIdentity,
+  ManagedIdentityAssertion,
+  Federated
+};
+inline constexpr std::size_t credential_kind_count = 5;
 
 struct CredentialKindSpec {
   CredentialKind kind;

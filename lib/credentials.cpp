@@ -109,36 +109,70 @@ private:
   std::string client_id_;
 };
 
+// A token from this machine's managed identity endpoint, never through a proxy.
+AccessToken identity_endpoint_token(TokenContext &context, const ManagedIdentityEndpoint &endpoint,
+                                    const ManagedIdentityId &id, const std::string &resource) {
+  HttpSettings settings;
+  settings.allow_plain_http = true;
+  settings.bypass_proxy = true;
+  settings.ca_file = context.config.ca_file;
+  HttpClient identity_http(std::move(settings), context.trace);
+  ManagedIdentityRequest request{endpoint, resource, id, arc_token_folder()};
+  return managed_identity_token(identity_http, request, context.deadline, context.trace,
+                                context.now_unix);
+}
+
+std::string identity_description(const ManagedIdentityEndpoint &endpoint,
+                                 const ManagedIdentityId &id) {
+  return describe(id) + ") from " + source_name(endpoint.source) + " " + endpoint.token_url +
+         ", no proxy";
+}
+
 class ManagedIdentityCredential : public Credential {
 public:
-  ManagedIdentityCredential(ManagedIdentityEndpoint endpoint, std::string client_id)
-      : endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {}
+  ManagedIdentityCredential(ManagedIdentityEndpoint endpoint, ManagedIdentityId id)
+      : endpoint_(std::move(endpoint)), id_(std::move(id)) {}
   CredentialKind kind() const override { return CredentialKind::ManagedIdentity; }
   std::string description() const override {
-    return std::string("managed identity (") +
-           (client_id_.empty() ? "system-assigned" : "user-assigned, client ID " + client_id_) +
-           ") from " +
-           (endpoint_.source == ManagedIdentitySource::AzureArc ? "Azure Arc " : "Azure VM IMDS ") +
-           endpoint_.token_url + ", no proxy";
+    return "managed identity (" + identity_description(endpoint_, id_);
   }
-  std::string identity() const override {
-    return "mi:" + (client_id_.empty() ? std::string("system") : client_id_);
-  }
+  std::string identity() const override { return "mi:" + cache_name(id_); }
   AccessToken acquire(TokenContext &context) const override {
-    HttpSettings settings;
-    settings.allow_plain_http = true;
-    settings.bypass_proxy = true;
-    settings.ca_file = context.config.ca_file;
-    HttpClient identity_http(std::move(settings), context.trace);
-    ManagedIdentityRequest request{endpoint_, context.config.graph_endpoint, client_id_,
-                                   arc_token_folder()};
-    return managed_identity_token(identity_http, request, context.deadline, context.trace,
-                                  context.now_unix);
+    return identity_endpoint_token(context, endpoint_, id_, context.config.graph_endpoint);
   }
 
 private:
   ManagedIdentityEndpoint endpoint_;
-  std::string client_id_;
+  ManagedIdentityId id_;
+};
+
+// The app -C signs in to tenant -T with a managed identity token as its client assertion: the
+// app's federated identity credential trusts the identity (issuer
+// https://login.microsoftonline.com/<identity's tenant>/v2.0, subject its object ID, audience
+// api://AzureADTokenExchange or the cloud's variant). Entra docs: "Configure an application to
+// trust a managed identity".
+class ManagedIdentityAssertionCredential : public Credential {
+public:
+  ManagedIdentityAssertionCredential(ManagedIdentityEndpoint endpoint, ManagedIdentityId id)
+      : endpoint_(std::move(endpoint)), id_(std::move(id)) {}
+  CredentialKind kind() const override { return CredentialKind::ManagedIdentityAssertion; }
+  std::string description() const override {
+    return "managed identity as a federated credential (" + identity_description(endpoint_, id_);
+  }
+  std::string identity() const override { return "mi-assertion:" + cache_name(id_); }
+  AccessToken acquire(TokenContext &context) const override {
+    std::string audience(token_exchange_audience(context.config.authority_host));
+    AccessToken assertion = identity_endpoint_token(context, endpoint_, id_, audience);
+    context.trace.protect(assertion.value.reveal());
+    CredentialFields fields;
+    fields.emplace_back("client_assertion", std::move(assertion.value));
+    return request_token(context.directory, token_request_for(context.config), fields,
+                         context.deadline, context.trace, context.now_unix);
+  }
+
+private:
+  ManagedIdentityEndpoint endpoint_;
+  ManagedIdentityId id_;
 };
 
 std::string nonempty_env(const Environment &env, std::string_view name) {
@@ -175,7 +209,12 @@ std::unique_ptr<Credential> load(CredentialKind kind, const Config &config,
   }
   case CredentialKind::ManagedIdentity:
     return std::make_unique<ManagedIdentityCredential>(
-        find_managed_identity_endpoint(env, real_file_exists()), origin.value);
+        find_managed_identity_endpoint(env, real_file_exists()),
+        parse_managed_identity(origin.value));
+  case CredentialKind::ManagedIdentityAssertion:
+    return std::make_unique<ManagedIdentityAssertionCredential>(
+        find_managed_identity_endpoint(env, real_file_exists()),
+        parse_managed_identity(origin.value));
   case CredentialKind::Federated:
     return std::make_unique<FederatedCredential>(origin.value, origin.shown(), config.client_id);
   }

@@ -361,7 +361,9 @@ HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Dea
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (int attempt = 1;; ++attempt) {
     HttpResponse response = send(request, deadline);
-    if (!policy.retries(response.status) || attempt >= policy.max_attempts) {
+    bool keep_going = policy.retry_until_deadline_status != 0 &&
+                      response.status == policy.retry_until_deadline_status;
+    if (!policy.retries(response.status) || (attempt >= policy.max_attempts && !keep_going)) {
       return response;
     }
     auto asked = response.header("retry-after");

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Managed identity tokens from IMDS (Azure VM) and HIMDS (Azure Arc).
+// Managed identity tokens from IMDS (Azure VM), HIMDS (Azure Arc) and the App Service endpoint.
 #include "managed_identity.hpp"
 
 #include "errors.hpp"
+#include "json.hpp"
+#include "output.hpp"
 #include "text.hpp"
 
 #include <arpa/inet.h>
@@ -54,11 +56,31 @@ std::string checked_endpoint(std::string url, const char *variable) {
   return url;
 }
 
+// The query parameter that selects a user-assigned identity: IMDS and Arc take client_id,
+// object_id, msi_res_id; App Service (api-version 2019-08-01) takes client_id, principal_id,
+// mi_res_id (Microsoft's "managed identities for App Service" reference).
+std::string_view selector_parameter(IdentitySelector selector, ManagedIdentitySource source) {
+  bool app_service = source == ManagedIdentitySource::AppService;
+  switch (selector) {
+  case IdentitySelector::System:
+    return {};
+  case IdentitySelector::ClientId:
+    return "client_id";
+  case IdentitySelector::ObjectId:
+    return app_service ? "principal_id" : "object_id";
+  case IdentitySelector::ResourceId:
+    return app_service ? "mi_res_id" : "msi_res_id";
+  }
+  return {};
+}
+
 std::string identity_query(const ManagedIdentityRequest &request) {
   std::string url = request.endpoint.token_url + "?api-version=" + request.endpoint.api_version +
                     "&resource=" + form_encode(request.resource);
-  if (!request.client_id.empty()) {
-    url += "&client_id=" + form_encode(request.client_id);
+  std::string_view parameter =
+      selector_parameter(request.identity.selector, request.endpoint.source);
+  if (!parameter.empty()) {
+    url += "&" + std::string(parameter) + "=" + form_encode(request.identity.value);
   }
   return url;
 }
@@ -74,16 +96,29 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 
 HttpResponse identity_get(HttpClient &http, const std::string &url, const Deadline &deadline,
+                          const ManagedIdentityEndpoint &endpoint,
                           const std::string &authorization) {
   HttpRequest request;
   request.url = url;
-  request.headers = {"Metadata: true", "Accept: application/json"};
+  if (endpoint.source == ManagedIdentitySource::AppService) {
+    request.headers = {"X-IDENTITY-HEADER: " + endpoint.identity_header,
+                       "Accept: application/json"};
+  } else {
+    request.headers = {"Metadata: true", "Accept: application/json"};
+  }
   if (!authorization.empty()) {
     request.headers.push_back("Authorization: Basic " + authorization);
   }
   RetryPolicy policy;
   policy.instance_metadata = true;
-  return http.send_with_retries(request, deadline, policy);
+  // IMDS answers 410 while it is being updated, for up to 70 s: Microsoft asks clients to keep
+  // trying that long (entra-docs how-to-use-vm-token, "Retry guidance"); the deadline still wins.
+  policy.retry_until_deadline_status = 410;
+  HttpResponse response = http.send_with_retries(request, deadline, policy);
+  if (response.status == 410) {
+    throw TimeoutError("IMDS is being updated (410); use -t above 70 s to ride it out");
+  }
+  return response;
 }
 
 // Arc answers the first request with 401 and a key file whose content proves local access.
@@ -98,29 +133,127 @@ Secret arc_challenge_key(const HttpResponse &response, const ManagedIdentityRequ
   return read_arc_key_file(path, request.arc_folder);
 }
 
+// One identity variable without its partner names no platform Microsoft documents: refuse,
+// never fall through to IMDS (the machine may be another platform whose variables are half set).
+void refuse_partial_variables(const std::string &identity, const std::string &header,
+                              const std::string &imds) {
+  if (!identity.empty()) {
+    throw ConfigError("IDENTITY_ENDPOINT is set without IMDS_ENDPOINT (Azure Arc) or "
+                      "IDENTITY_HEADER (App Service, Functions, Container Apps): not using IMDS");
+  }
+  if (!header.empty() || !imds.empty()) {
+    throw ConfigError(std::string(header.empty() ? "IMDS_ENDPOINT" : "IDENTITY_HEADER") +
+                      " is set without IDENTITY_ENDPOINT: not using IMDS");
+  }
+}
+
+// The claims of an access token that name a managed identity. Read without checking the
+// signature: the token came from this machine's own agent, and this only catches a wrong one.
+struct TokenClaims {
+  std::string appid, azp, oid, mirid;
+};
+
+std::string base64url_decode(std::string_view text) {
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int value = c >= 'A' && c <= 'Z'   ? c - 'A'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '-'             ? 62
+                : c == '_'             ? 63
+                                       : -1;
+    if (value < 0) {
+      return {};
+    }
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+TokenClaims token_claims(const std::string &access_token) {
+  std::size_t first = access_token.find('.');
+  std::size_t second = first == std::string::npos ? first : access_token.find('.', first + 1);
+  if (second == std::string::npos) {
+    return {};
+  }
+  std::string payload = base64url_decode(access_token.substr(first + 1, second - first - 1));
+  try {
+    rapidjson::Document claims = parse_json(payload, "the managed identity token");
+    if (!claims.IsObject()) {
+      return {};
+    }
+    return {string_member(claims, "appid").value_or(""), string_member(claims, "azp").value_or(""),
+            string_member(claims, "oid").value_or(""),
+            string_member(claims, "xms_mirid").value_or("")};
+  } catch (const ApiFormatError &) {
+    return {};
+  }
+}
+
+// The client_id member of a managed identity answer (App Service, Arc); empty when absent.
+std::string answered_client(const std::string &body, const std::string &host) {
+  try {
+    rapidjson::Document answer = parse_json(body, host);
+    return answer.IsObject() ? string_member(answer, "client_id").value_or("") : std::string();
+  } catch (const ApiFormatError &) {
+    return {}; // parse_token_response reports the malformed answer
+  }
+}
+
 } // namespace
+
+std::string source_name(ManagedIdentitySource source) {
+  switch (source) {
+  case ManagedIdentitySource::AzureVm:
+    return "Azure VM IMDS";
+  case ManagedIdentitySource::AzureArc:
+    return "Azure Arc";
+  case ManagedIdentitySource::AppService:
+    return "App Service (or Functions, Container Apps)";
+  }
+  return {};
+}
 
 ManagedIdentityEndpoint find_managed_identity_endpoint(const Environment &env,
                                                        const FileExists &exists) {
-  auto identity = env("IDENTITY_ENDPOINT");
-  auto imds = env("IMDS_ENDPOINT");
-  if (identity && !identity->empty() && imds && !imds->empty()) {
-    checked_endpoint(*imds, "IMDS_ENDPOINT");
-    return {ManagedIdentitySource::AzureArc, checked_endpoint(*identity, "IDENTITY_ENDPOINT"),
-            "2019-11-01"};
+  std::string identity = env("IDENTITY_ENDPOINT").value_or("");
+  std::string header = env("IDENTITY_HEADER").value_or("");
+  std::string imds = env("IMDS_ENDPOINT").value_or("");
+  if (!identity.empty() && !header.empty()) {
+    if (!env("IDENTITY_SERVER_THUMBPRINT").value_or("").empty()) {
+      throw ConfigError("IDENTITY_ENDPOINT, IDENTITY_HEADER and IDENTITY_SERVER_THUMBPRINT are "
+                        "set: Service Fabric's managed identity is not supported");
+    }
+    return {ManagedIdentitySource::AppService, checked_endpoint(identity, "IDENTITY_ENDPOINT"),
+            "2019-08-01", header};
   }
-  if (identity && !identity->empty()) {
-    throw ConfigError("IDENTITY_ENDPOINT is set without IMDS_ENDPOINT (App Service or Cloud "
-                      "Shell?): only Azure VMs and Azure Arc-enabled servers are supported");
+  if (!env("MSI_ENDPOINT").value_or("").empty()) {
+    bool machine_learning = !env("MSI_SECRET").value_or("").empty();
+    throw ConfigError(std::string("MSI_ENDPOINT is set: ") +
+                      (machine_learning ? "Azure Machine Learning" : "Azure Cloud Shell") +
+                      "'s managed identity is not supported; use a credential option instead");
   }
+  if (!identity.empty() && !imds.empty()) {
+    checked_endpoint(imds, "IMDS_ENDPOINT");
+    return {ManagedIdentitySource::AzureArc, checked_endpoint(identity, "IDENTITY_ENDPOINT"),
+            "2019-11-01", ""};
+  }
+  refuse_partial_variables(identity, header, imds);
   if (exists(std::string(arc_agent))) {
-    return {ManagedIdentitySource::AzureArc, std::string(arc_default_url), "2019-11-01"};
+    return {ManagedIdentitySource::AzureArc, std::string(arc_default_url), "2019-11-01", ""};
   }
   std::string host = env("AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or("");
   host = host.empty() ? std::string(imds_host) : host;
   return {ManagedIdentitySource::AzureVm,
           checked_endpoint(host, "AZURE_POD_IDENTITY_AUTHORITY_HOST") + std::string(token_path),
-          "2018-02-01"};
+          "2018-02-01", ""};
 }
 
 std::string arc_token_folder() {
@@ -164,20 +297,65 @@ std::string basic_realm(const std::string &www_authenticate) {
   return realm;
 }
 
+void verify_returned_identity(const ManagedIdentityId &wanted, const std::string &access_token,
+                              const std::string &answered_client_id) {
+  if (wanted.selector == IdentitySelector::System) {
+    return;
+  }
+  TokenClaims claims = token_claims(access_token);
+  std::string got;
+  const char *claim = "";
+  switch (wanted.selector) {
+  case IdentitySelector::System:
+    return;
+  case IdentitySelector::ClientId:
+    claim = "client ID";
+    got = !answered_client_id.empty() ? answered_client_id
+                                      : (!claims.appid.empty() ? claims.appid : claims.azp);
+    break;
+  case IdentitySelector::ObjectId:
+    claim = "object ID";
+    got = claims.oid;
+    break;
+  case IdentitySelector::ResourceId:
+    claim = "resource ID";
+    got = claims.mirid;
+    break;
+  }
+  if (got.empty()) {
+    throw ConfigError(std::string("cannot verify which identity Azure Arc returned (no ") + claim +
+                      " in its answer): refusing it, as older Arc agents ignore user-assigned "
+                      "identities and return the machine's own");
+  }
+  if (to_lower(got) != to_lower(wanted.value)) {
+    throw ConfigError("Azure Arc returned the identity with " + std::string(claim) + " " +
+                      sanitize_text(got.substr(0, 200)) + ", not " + wanted.value +
+                      ": refusing to run as the wrong identity (older Arc agents ignore "
+                      "user-assigned identities; update the agent)");
+  }
+}
+
 AccessToken managed_identity_token(HttpClient &http, const ManagedIdentityRequest &request,
                                    const Deadline &deadline, Trace &trace, std::int64_t now_unix) {
   std::string url = identity_query(request);
   std::string host = host_of(url);
-  HttpResponse response = identity_get(http, url, deadline, "");
+  trace.protect(request.endpoint.identity_header);
+  HttpResponse response = identity_get(http, url, deadline, request.endpoint, "");
   if (request.endpoint.source == ManagedIdentitySource::AzureArc && response.status == 401) {
     Secret key = arc_challenge_key(response, request, host);
     trace.protect(key.reveal());
     trace.note(2, "Azure Arc challenge answered with the agent's key file");
-    response = identity_get(http, url, deadline, key.reveal());
+    response = identity_get(http, url, deadline, request.endpoint, key.reveal());
   }
+  std::string answered_client_id = response.status == 200 && response.is_json()
+                                       ? answered_client(response.body, host)
+                                       : std::string();
   AccessToken token = parse_token_response(response, host, now_unix);
   trace.protect(token.value.reveal());
   Secret wipe_response(std::move(response.body));
+  if (request.endpoint.source == ManagedIdentitySource::AzureArc) {
+    verify_returned_identity(request.identity, token.value.reveal(), answered_client_id);
+  }
   return token;
 }
 

@@ -419,8 +419,13 @@ void apply_environment(Config &config, const Environment &env) {
 }
 
 // --cloud sets both hosts unless they were given explicitly (it wins over AZURE_AUTHORITY_HOST).
+// Without --cloud, an AZURE_AUTHORITY_HOST that is a known cloud's token host (the AKS workload
+// identity webhook sets it) picks that cloud's Graph endpoint too.
 void apply_cloud(Config &config) {
-  const CloudEndpoints *cloud = config.cloud.empty() ? nullptr : find_cloud(config.cloud);
+  const CloudEndpoints *cloud = !config.cloud.empty() ? find_cloud(config.cloud)
+                                : config.authority_host_given
+                                    ? nullptr
+                                    : cloud_for_authority_host(config.authority_host);
   if (cloud == nullptr) {
     return;
   }
@@ -442,14 +447,26 @@ bool needs_client_id(const Config &config) {
   return true;
 }
 
+// A managed identity's token is always for its own tenant: -T is then only checked, not needed.
+bool needs_tenant(const Config &config) {
+  for (const CredentialKindSpec &kind : credential_kinds()) {
+    if (kind.option_value(config) && !kind.uses_token_endpoint) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void validate(Config &config) {
-  if (config.tenant.empty()) {
+  if (config.tenant.empty() && needs_tenant(config)) {
     throw UsageError("no tenant: use -T/--tenant or set AZURE_TENANT_ID");
   }
   if (config.client_id.empty() && needs_client_id(config)) {
     throw UsageError("no client ID: use -C/--client-id or set AZURE_CLIENT_ID");
   }
-  config.tenant = checked_identifier(config.tenant, "tenant");
+  if (!config.tenant.empty()) {
+    config.tenant = checked_identifier(config.tenant, "tenant");
+  }
   if (!config.client_id.empty()) {
     config.client_id = checked_identifier(config.client_id, "client ID");
   }

@@ -28,6 +28,8 @@ struct RetryPolicy {
   // Azure's instance metadata service asks for retries of 404, 410 (it is being updated) and
   // every 5xx, besides 429.
   bool instance_metadata = false;
+  // A status retried past max_attempts, until the deadline (IMDS 410: being updated); 0: none.
+  long retry_until_deadline_status = 0;
 
   bool retries(long status) const {
     return is_retryable_status(status) || (failed_dependency_is_throttling && status == 424) ||

@@ -71,3 +71,46 @@ TEST_CASE("explicit hosts win over --cloud, --cloud wins over AZURE_AUTHORITY_HO
   CHECK(parse({"--cloud", "usgovdod"}, env).authority_host == "https://login.microsoftonline.us");
   CHECK(parse({}, env).authority_host == "https://login.example");
 }
+
+TEST_CASE("sovereign clouds Bleu, Delos and GovSG, and each cloud's token-exchange audience") {
+  struct Row {
+    const char *cloud, *authority, *graph, *audience;
+  };
+  for (const Row &row :
+       {Row{"bleu", "https://login.sovcloud-identity.fr", "https://graph.svc.sovcloud.fr",
+            "api://AzureADTokenExchangeFrance"},
+        Row{"delos", "https://login.sovcloud-identity.de", "https://graph.svc.sovcloud.de",
+            "api://AzureADTokenExchangeGermany"},
+        Row{"govsg", "https://login.sovcloud-identity.sg", "https://graph.svc.sovcloud.sg",
+            "api://AzureADTokenExchangeGovSG"},
+        Row{"global", "https://login.microsoftonline.com", "https://graph.microsoft.com",
+            "api://AzureADTokenExchange"},
+        Row{"usgov", "https://login.microsoftonline.us", "https://graph.microsoft.us",
+            "api://AzureADTokenExchangeUSGov"},
+        Row{"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
+            "api://AzureADTokenExchangeChina"}}) {
+    CAPTURE(row.cloud);
+    Config config = parse({"--cloud", row.cloud});
+    CHECK(config.authority_host == row.authority);
+    CHECK(config.graph_endpoint == row.graph);
+    CHECK(token_exchange_audience(row.authority) == row.audience);
+  }
+  CHECK(token_exchange_audience("https://127.0.0.1:8443") == "api://AzureADTokenExchange");
+}
+
+TEST_CASE("AZURE_AUTHORITY_HOST naming a known cloud's token host picks its Graph endpoint") {
+  Config delos = parse({}, environment({{"AZURE_AUTHORITY_HOST", "https://login.sovcloud-identity.de/"}}));
+  CHECK(delos.graph_endpoint == "https://graph.svc.sovcloud.de");
+  Config usgov = parse({}, environment({{"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us"}}));
+  CHECK(usgov.graph_endpoint == "https://graph.microsoft.us");
+  Config unknown = parse({}, environment({{"AZURE_AUTHORITY_HOST", "https://127.0.0.1:8443"}}));
+  CHECK(unknown.graph_endpoint == "https://graph.microsoft.com");
+  Config explicit_graph = parse({"--graph-endpoint", "https://127.0.0.1:2"},
+                                environment({{"AZURE_AUTHORITY_HOST", "https://login.chinacloudapi.cn"}}));
+  CHECK(explicit_graph.graph_endpoint == "https://127.0.0.1:2");
+  Config option_host = parse({"--authority-host", "https://login.chinacloudapi.cn"});
+  CHECK(option_host.graph_endpoint == "https://graph.microsoft.com");
+  Config dod = parse({"--cloud", "usgovdod"},
+                     environment({{"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us"}}));
+  CHECK(dod.graph_endpoint == "https://dod-graph.microsoft.us");
+}

@@ -130,3 +130,114 @@ TEST_CASE("the Arc key file: inside the folder, named .key, at most 4096 bytes")
   std::ofstream(newline) << "abc\n";
   CHECK(read_arc_key_file(newline, folders.tokens).reveal() == "abc");
 }
+
+TEST_CASE("--managed-identity values: client ID, object ID, resource ID; cache names") {
+  CHECK(parse_managed_identity("").selector == IdentitySelector::System);
+  ManagedIdentityId bare = parse_managed_identity("99999999-8888-7777-6666-555555555555");
+  CHECK(bare.selector == IdentitySelector::ClientId);
+  CHECK(cache_name(bare) == "99999999-8888-7777-6666-555555555555");
+  ManagedIdentityId object = parse_managed_identity("object_id:aaaa-1");
+  CHECK(object.selector == IdentitySelector::ObjectId);
+  CHECK(object.value == "aaaa-1");
+  CHECK(cache_name(object) == "object_id:aaaa-1");
+  std::string resource =
+      "/subscriptions/0/resourceGroups/g/providers/Microsoft.ManagedIdentity/"
+      "userAssignedIdentities/mon(1)";
+  ManagedIdentityId by_resource = parse_managed_identity("resource_id:" + resource);
+  CHECK(by_resource.selector == IdentitySelector::ResourceId);
+  CHECK(cache_name(by_resource) == "resource_id:" + resource);
+  CHECK(describe(by_resource) == "user-assigned, resource ID " + resource);
+  CHECK(cache_name(parse_managed_identity("")) == "system");
+  CHECK_THROWS_WITH_AS(parse_managed_identity("resource_id:/tmp/x"),
+                       doctest::Contains("invalid managed identity resource ID"), UsageError);
+  CHECK_THROWS_WITH_AS(parse_managed_identity("resource_id:/subscriptions/a&b=c"),
+                       doctest::Contains("invalid managed identity resource ID"), UsageError);
+  CHECK_THROWS_AS(parse_managed_identity("object_id:a b"), UsageError);
+  CHECK_THROWS_AS(parse_managed_identity("client_id:"), UsageError);
+}
+
+TEST_CASE("source detection in MSAL's order; IMDS never when an identity variable is set") {
+  auto app = find_managed_identity_endpoint(
+      environment({{"IDENTITY_ENDPOINT", "http://localhost:8081/msi/token"},
+                   {"IDENTITY_HEADER", "h"},
+                   {"IMDS_ENDPOINT", "http://localhost:40342"}}),
+      existing({"/opt/azcmagent/bin/himds"}));
+  CHECK(app.source == ManagedIdentitySource::AppService);
+  CHECK(app.api_version == "2019-08-01");
+  CHECK(app.identity_header == "h");
+  CHECK(app.token_url == "http://localhost:8081/msi/token");
+  struct Refused {
+    std::map<std::string, std::string> variables;
+    const char *names;
+  };
+  for (const Refused &row :
+       {Refused{{{"IDENTITY_ENDPOINT", "http://localhost:1/x"},
+                 {"IDENTITY_HEADER", "h"},
+                 {"IDENTITY_SERVER_THUMBPRINT", "AB"}},
+                "Service Fabric"},
+        Refused{{{"MSI_ENDPOINT", "http://localhost:1/x"}}, "Azure Cloud Shell"},
+        Refused{{{"MSI_ENDPOINT", "http://localhost:1/x"}, {"MSI_SECRET", "s"}},
+                "Azure Machine Learning"},
+        Refused{{{"MSI_ENDPOINT", "http://localhost:1/x"}, {"IDENTITY_ENDPOINT", "http://l/x"},
+                 {"IMDS_ENDPOINT", "http://localhost:1"}},
+                "Azure Cloud Shell"},
+        Refused{{{"IDENTITY_HEADER", "h"}}, "IDENTITY_HEADER is set without IDENTITY_ENDPOINT"},
+        Refused{{{"IMDS_ENDPOINT", "http://localhost:1"}},
+                "IMDS_ENDPOINT is set without IDENTITY_ENDPOINT"}}) {
+    CAPTURE(row.names);
+    CHECK_THROWS_WITH_AS(find_managed_identity_endpoint(environment(row.variables), existing()),
+                         doctest::Contains(row.names), ConfigError);
+  }
+}
+
+namespace {
+
+std::string base64url(const std::string &text) {
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char c : text) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += alphabet[(buffer >> bits) & 63];
+    }
+  }
+  if (bits > 0) {
+    out += alphabet[(buffer << (6 - bits)) & 63];
+  }
+  return out;
+}
+
+std::string token_with(const std::string &claims) {
+  return base64url(R"({"alg":"RS256"})") + "." + base64url(claims) + ".c2ln";
+}
+
+} // namespace
+
+TEST_CASE("an Arc user-assigned identity is verified against the answer or the token's claims") {
+  ManagedIdentityId user{IdentitySelector::ClientId, "99999999-8888-7777-6666-555555555555"};
+  std::string system_token = token_with(R"({"appid":"88888888-0000-0000-0000-000000000000",)"
+                                        R"("oid":"o-system","xms_mirid":"/subscriptions/s/vm"})");
+  std::string user_token = token_with(R"({"appid":"99999999-8888-7777-6666-555555555555",)"
+                                      R"("oid":"o-user","xms_mirid":"/subscriptions/s/UAMI"})");
+  CHECK_NOTHROW(verify_returned_identity(user, user_token, ""));
+  CHECK_NOTHROW(verify_returned_identity(user, system_token, "99999999-8888-7777-6666-555555555555"));
+  CHECK_THROWS_WITH_AS(verify_returned_identity(user, system_token, ""),
+                       doctest::Contains("client ID 88888888-0000-0000-0000-000000000000, not "
+                                         "99999999-8888-7777-6666-555555555555"),
+                       ConfigError);
+  CHECK_THROWS_AS(verify_returned_identity(user, user_token, "88888888-0000-0000-0000-000000000000"),
+                  ConfigError);
+  CHECK_NOTHROW(verify_returned_identity({IdentitySelector::ObjectId, "o-user"}, user_token, ""));
+  CHECK_THROWS_AS(verify_returned_identity({IdentitySelector::ObjectId, "o-user"}, system_token, ""),
+                  ConfigError);
+  CHECK_NOTHROW(
+      verify_returned_identity({IdentitySelector::ResourceId, "/subscriptions/s/uami"}, user_token, ""));
+  CHECK_THROWS_WITH_AS(verify_returned_identity(user, "not-a-jwt", ""),
+                       doctest::Contains("cannot verify"), ConfigError);
+  CHECK_NOTHROW(verify_returned_identity({}, "not-a-jwt", ""));
+}

@@ -371,6 +371,130 @@ def _(ctx):
     expect_counts(ctx, tenant, res, identity=1, batch=0)
 
 
+USER_OBJECT = "aaaaaaaa-bbbb-cccc-dddd-000000000002"
+USER_RESOURCE = ("/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/mon"
+                 "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/monitoring")
+
+
+def identity_entries(ctx, tenant):
+    return [x for x in ctx.sim.log_of(tenant) if x["kind"] == "identity"]
+
+
+def vm_env(ctx, tenant, flavour="vm"):
+    return {"AZURE_POD_IDENTITY_AUTHORITY_HOST": "%s/%s/%s" % (ctx.sim.identity_url, flavour,
+                                                              tenant)}
+
+
+@test("mi-vm-object-and-resource-id")
+def _(ctx):
+    """A user-assigned identity selected by object ID or resource ID, with IMDS's parameters."""
+    for value, sent in (("object_id:" + USER_OBJECT, {"object_id": USER_OBJECT}),
+                        ("resource_id:" + USER_RESOURCE, {"msi_res_id": USER_RESOURCE}),
+                        ("client_id:" + USER_ASSIGNED, {"client_id": USER_ASSIGNED})):
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, "--managed-identity=" + value, secret=None, env=vm_env(ctx, tenant))
+        expect(res, "OK", OK_SUMMARY)
+        got = identity_entries(ctx, tenant)[0]["selectors"]
+        if got != sent:
+            fail("IMDS selectors %s, expected %s%s" % (got, sent, res.describe()))
+    res = ctx.run(ctx.unique("ok"), "--managed-identity=resource_id:not-a-resource", secret=None)
+    expect(res, "UNKNOWN", "invalid managed identity resource ID")
+
+
+@test("mi-vm-imds-410-until-deadline")
+def _(ctx):
+    """IMDS 410 (being updated) is retried past the usual three attempts, until -t."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity", "-t", "4", secret=None, timeout=4,
+                  env=vm_env(ctx, tenant, "vm-updating-long"))
+    expect(res, "CRITICAL", "IMDS is being updated (410); use -t above 70 s to ride it out")
+    n = ctx.sim.stats(tenant)["identity"]
+    if n <= 3:
+        fail("IMDS asked %d times in 4 s; 410 must be retried until the deadline%s"
+             % (n, res.describe()))
+
+
+def app_service_env(ctx, tenant):
+    with open(ctx.sim.identity_port_file + "-header") as f:
+        header = f.read()
+    return {"IDENTITY_ENDPOINT": "%s/appservice/%s/msi/token" % (ctx.sim.identity_url, tenant),
+            "IDENTITY_HEADER": header}
+
+
+@test("mi-app-service")
+def _(ctx):
+    """IDENTITY_ENDPOINT + IDENTITY_HEADER: App Service's protocol, header never shown."""
+    for args, sent in ((["--managed-identity", "-vvv"], {}),
+                       (["--managed-identity=object_id:" + USER_OBJECT], {"principal_id": USER_OBJECT}),
+                       (["--managed-identity=resource_id:" + USER_RESOURCE],
+                        {"mi_res_id": USER_RESOURCE})):
+        tenant = ctx.unique("ok")
+        env = app_service_env(ctx, tenant)
+        env.update(vm_env(ctx, tenant))  # IMDS must not be asked even though it would answer
+        res = ctx.run(tenant, *args, secret=None, env=env)
+        expect(res, "OK", OK_SUMMARY)
+        e = identity_entries(ctx, tenant)
+        if len(e) != 1 or e[0]["flavour"] != "appservice":
+            fail("expected one App Service request, got %s%s" % (e, res.describe()))
+        if (e[0]["api_version"], e[0]["identity_header"], e[0]["selectors"]) != (
+                "2019-08-01", True, sent):
+            fail("App Service request %s%s" % (e[0], res.describe()))
+        ctx.forbidden(res, env["IDENTITY_HEADER"])
+
+
+@test("mi-sources-refused-never-imds")
+def _(ctx):
+    """Platforms not supported are named; IMDS is never the fallback when a variable is set."""
+    cases = [({"MSI_ENDPOINT": "http://127.0.0.1:1/msi"}, "Azure Cloud Shell"),
+             ({"MSI_ENDPOINT": "http://127.0.0.1:1/msi", "MSI_SECRET": "s"},
+              "Azure Machine Learning"),
+             ({"IDENTITY_ENDPOINT": "http://127.0.0.1:1/x", "IDENTITY_HEADER": "h",
+               "IDENTITY_SERVER_THUMBPRINT": "AB"}, "Service Fabric"),
+             ({"IDENTITY_ENDPOINT": "http://127.0.0.1:1/x"}, "without IMDS_ENDPOINT"),
+             ({"IMDS_ENDPOINT": "http://127.0.0.1:1"}, "not using IMDS"),
+             ({"IDENTITY_HEADER": "h"}, "not using IMDS")]
+    for variables, text in cases:
+        tenant = ctx.unique("ok")
+        env = dict(vm_env(ctx, tenant), **variables)
+        res = ctx.run(tenant, "--managed-identity", secret=None, env=env)
+        expect(res, "UNKNOWN", text)
+        expect_counts(ctx, tenant, res, requests=0)
+
+
+@test("mi-no-tenant-option")
+def _(ctx):
+    """A managed identity's token is for its own tenant: -T may be left out."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(None, "--managed-identity", secret=None, env=vm_env(ctx, tenant))
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "tenant: the managed identity's own", line1=False)
+    res = ctx.run(None, "--client-secret-file", ctx.secret_file, secret=None)
+    expect(res, "UNKNOWN", "no tenant")
+
+
+@test("mi-assertion-federated-credential")
+def _(ctx):
+    """--managed-identity-assertion: the identity's token for api://AzureADTokenExchange is the
+    app's client assertion; the app's federated credential trusts the user-assigned identity
+    only."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity-assertion=" + USER_ASSIGNED, "-vvv", secret=None,
+                  env=vm_env(ctx, tenant))
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, identity=1, token=1, batch=1)
+    e = identity_entries(ctx, tenant)[0]
+    if (e["resource"], e["selectors"]) != ("api://AzureADTokenExchange",
+                                           {"client_id": USER_ASSIGNED}):
+        fail("identity request %s%s" % (e, res.describe()))
+    t = token_entry(ctx, tenant)
+    if t["assertion_type"] != JWT_BEARER or t["client_id"] != CLIENT_ID:
+        fail("token request %s%s" % (t, res.describe()))
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--managed-identity-assertion", secret=None, env=vm_env(ctx, tenant))
+    expect(res, "UNKNOWN", "AADSTS70021")
+    expect_counts(ctx, tenant, res, identity=1, token=1, batch=0)
+
+
 def arc_env(ctx, flavour, tenant):
     return {"IDENTITY_ENDPOINT": "%s/%s/%s/metadata/identity/oauth2/token"
                                  % (ctx.sim.identity_url, flavour, tenant),
@@ -414,6 +538,21 @@ def _(ctx):
         fail("Arc requests' Authorization schemes %s, expected [None, 'Basic']" % sent)
     if len(paths) != 1 or os.path.dirname(paths[0]) != ARC_FOLDER or len(keys) != 1:
         fail("expected one key file in %s, the simulator wrote %s" % (ARC_FOLDER, paths))
+    ctx.forbidden(res, *keys)
+
+
+@test("mi-arc-user-assigned-verified")
+def _(ctx):
+    """Arc with a user-assigned identity: used when the agent returns it; an older agent that
+    returns the machine's own identity instead is refused before Graph is asked."""
+    need_arc_folder(ctx)
+    tenant = ctx.unique("ok")
+    res, _, _ = arc_run(ctx, "arc", tenant, "--managed-identity=" + USER_ASSIGNED)
+    expect(res, "OK", OK_SUMMARY)
+    tenant = ctx.unique("ok")
+    res, paths, keys = arc_run(ctx, "arc-legacy", tenant, "--managed-identity=" + USER_ASSIGNED)
+    expect(res, "UNKNOWN", "refusing to run as the wrong identity", USER_ASSIGNED)
+    expect_counts(ctx, tenant, res, identity=2, batch=0)
     ctx.forbidden(res, *keys)
 
 

@@ -6,7 +6,12 @@ way Microsoft Entra ID documents it: the thumbprint must name a registered certi
 signature must verify against that certificate's public key (the `openssl` command does the
 cryptography), aud must be the token URL, iss and sub the client ID, nbf/exp must hold the current
 time and span at most 10 minutes, and the jti must not repeat. Any other assertion is a federated
-token (workload identity), which must equal a registered one.
+token: a workload identity token, which must equal a registered one, or a managed identity token
+issued by the simulator's identity endpoint for the token-exchange audience, which the app's
+federated identity credential trusts when its issuer is
+https://login.microsoftonline.com/<identity's tenant>/v2.0, its subject the identity's object ID
+and its audience api://AzureADTokenExchange (Entra "Configure an application to trust a managed
+identity").
 
 verify() returns None when the assertion is good, else an AadError-like tuple
 (status, error, code, description) with Microsoft's AADSTS codes and texts.
@@ -69,6 +74,8 @@ class AssertionChecker:
         self.seen_jti = set()
         self.lock = threading.Lock()
         self.checked = []  # header and claims of every assertion checked, for /_sim/log
+        self.exchange_tokens = {}  # managed identity token -> its claims (identity_endpoint.py)
+        self.trusted_identities = set()  # (issuer, subject) of the app's federated credentials
 
     def verify(self, form, token_url, client_id, now, tamper=False):
         if form.get("client_assertion_type") != JWT_BEARER:
@@ -94,6 +101,19 @@ class AssertionChecker:
                                        now)
 
     def verify_federated(self, assertion):
+        with self.lock:
+            claims = self.exchange_tokens.get(assertion)
+        if claims is not None:
+            if claims["aud"] != "api://AzureADTokenExchange":
+                return (400, "invalid_request", 700212,
+                        "AADSTS700212: No matching federated identity record found for presented "
+                        "assertion audience '%s'." % claims["aud"])
+            if (claims["iss"], claims["sub"]) not in self.trusted_identities:
+                return (400, "invalid_request", 70021,
+                        "AADSTS70021: No matching federated identity record found for presented "
+                        "assertion. Assertion Issuer: '%s'. Assertion Subject: '%s'."
+                        % (claims["iss"], claims["sub"]))
+            return None
         for path in self.federated_paths:
             with open(path) as f:
                 if f.read().strip() == assertion:

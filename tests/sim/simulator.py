@@ -133,10 +133,11 @@ class State:
             entry["time"] = time.time()
             self.log.append(entry)
 
-    def issue_token(self, tenant):
+    def issue_token(self, tenant, claims=None):
         header = base64.urlsafe_b64encode(b'{"typ":"JWT","alg":"RS256","kid":"sim"}').rstrip(b"=")
-        payload = json.dumps({"aud": "https://graph.microsoft.com", "tid": tenant,
-                              "nonce": secrets.token_hex(16)}).encode()
+        payload = dict({"aud": "https://graph.microsoft.com", "tid": tenant,
+                        "nonce": secrets.token_hex(16)}, **(claims or {}))
+        payload = json.dumps(payload).encode()
         token = b".".join([header, base64.urlsafe_b64encode(payload).rstrip(b"="),
                            base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=")]).decode()
         with self.lock:

@@ -463,11 +463,13 @@ def _(ctx):
 
 @test("mi-no-tenant-option")
 def _(ctx):
-    """A managed identity's token is for its own tenant: -T may be left out."""
+    """A managed identity's token is for its own tenant: -T may be left out, and the tenant
+    Graph answered for is named."""
     tenant = ctx.unique("ok")
     res = ctx.run(None, "--managed-identity", secret=None, env=vm_env(ctx, tenant))
     expect(res, "OK", OK_SUMMARY)
-    expect(res, "OK", "tenant: the managed identity's own", line1=False)
+    expect(res, "OK", "tenant: b93319e6-5c2a-4d7e-9a1f-2c3d4e5f6a7b (contoso.onmicrosoft.com)",
+           line1=False)
     res = ctx.run(None, "--client-secret-file", ctx.secret_file, secret=None)
     expect(res, "UNKNOWN", "no tenant")
 

@@ -368,7 +368,7 @@ Config parse_with_ini(const std::string &section_body, Args command_line) {
 
 // A value for each credential kind's option, as an ini line and as a command-line argument.
 std::string credential_value(const CredentialKindSpec &kind) {
-  return kind.kind == CredentialKind::ManagedIdentity ? "" : "/etc/cps/" + std::string(kind.option);
+  return kind.argument == "FILE" ? "/etc/cps/" + std::string(kind.option) : "";
 }
 
 } // namespace

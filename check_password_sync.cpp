@@ -34,6 +34,6 @@ int main(int argc, char **argv) {
     result = cps::result_for_current_exception(timeout_state);
   }
   result.details.insert(result.details.end(), trace.lines().begin(), trace.lines().end());
-  cps::write_stdout(cps::render(result));
+  cps::write_stdout(cps::render(result, trace.redactor()));
   return cps::exit_code(result.state);
 }

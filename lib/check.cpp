@@ -13,20 +13,31 @@
 #include "token_cache.hpp"
 
 #include <ctime>
+#include <string>
+#include <vector>
 
 namespace cps {
 namespace {
 
 // Credentials, endpoints and proxy, as -v and -vv describe them.
 
-std::string proxy_description(const Config &config, Trace &trace) {
+// Proxy credentials, from --proxy or the variables libcurl reads, are secrets; libcurl's own
+// error text quotes a proxy URL it cannot parse.
+void protect_proxy_credentials(const Config &config, const Environment &env, Trace &trace) {
+  std::vector<std::string> urls{config.proxy};
+  for (std::string_view name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    urls.push_back(env(name).value_or(""));
+  }
+  for (const std::string &url : urls) {
+    for (const std::string &secret : proxy_url_secrets(url)) {
+      trace.protect(secret);
+    }
+  }
+}
+
+std::string proxy_description(const Config &config) {
   if (config.proxy.empty()) {
     return "proxy: from the environment (https_proxy/no_proxy), if set";
-  }
-  std::size_t scheme = config.proxy.find("://");
-  std::size_t at = config.proxy.rfind('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    trace.protect(config.proxy.substr(scheme + 3, at - scheme - 3)); // user:password
   }
   return "proxy: " + config.proxy;
 }
@@ -39,7 +50,7 @@ void describe_setup(const Config &config, const Credential &credential, Trace &t
     trace.note(1, "token endpoint " + token_url(config.authority_host, config.tenant));
   }
   trace.note(1, "Graph endpoint " + config.graph_endpoint + "/beta/$batch");
-  trace.note(2, proxy_description(config, trace));
+  trace.note(2, proxy_description(config));
 }
 
 HttpSettings directory_http_settings(const Config &config) {
@@ -58,6 +69,7 @@ WallClock system_wall_clock() {
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
                       const WallClock &now) {
   Deadline deadline(config.timeout);
+  protect_proxy_credentials(config, env, trace);
   std::unique_ptr<Credential> credential = choose_credential(config, env, trace);
   describe_setup(config, *credential, trace);
   HttpClient http(directory_http_settings(config), trace);

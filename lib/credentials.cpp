@@ -194,16 +194,24 @@ struct Origin {
   std::string shown() const { return variable.empty() ? value : value + " (" + variable + ")"; }
 };
 
+// Reads a secret and registers it with the trace at once, so the output's last filter knows it
+// whatever fails later.
+Secret protected_secret(Secret secret, Trace &trace) {
+  trace.protect(secret.reveal());
+  return secret;
+}
+
 // The loader of each kind. A switch without default: a kind added to the enum but not here
 // does not compile (-Werror=switch).
-std::unique_ptr<Credential> load(CredentialKind kind, const Config &config,
-                                 const Environment &env, const Origin &origin) {
+std::unique_ptr<Credential> load(CredentialKind kind, const Config &config, const Environment &env,
+                                 const Origin &origin, Trace &trace) {
   switch (kind) {
   case CredentialKind::ClientSecret:
     return std::make_unique<SecretCredential>(
-        load_client_secret(config, env), origin.variable.empty() ? origin.value : origin.variable);
+        protected_secret(load_client_secret(config, env), trace),
+        origin.variable.empty() ? origin.value : origin.variable);
   case CredentialKind::Certificate: {
-    Secret password = certificate_password(config, env);
+    Secret password = protected_secret(certificate_password(config, env), trace);
     return std::make_unique<CertificateCredential>(ClientCertificate::load(origin.value, password),
                                                    origin.shown(), config.assertion_algorithm);
   }
@@ -235,8 +243,10 @@ std::vector<const CredentialKindSpec *> given_options(const Config &config) {
 [[noreturn]] void throw_conflict(const std::vector<const CredentialKindSpec *> &given) {
   std::string names;
   for (std::size_t i = 0; i < given.size(); ++i) {
-    names += (i == 0 ? "" : i + 1 == given.size() ? " and " : ", ") + std::string("--") +
-             std::string(given[i]->option);
+    names += (i == 0                  ? ""
+              : i + 1 == given.size() ? " and "
+                                      : ", ") +
+             std::string("--") + std::string(given[i]->option);
   }
   throw UsageError("more than one credential given: " + names + "; use only one");
 }
@@ -267,11 +277,12 @@ std::unique_ptr<Credential> choose_credential(const Config &config, const Enviro
     throw_conflict(given);
   }
   if (given.size() == 1) {
-    return load(given.front()->kind, config, env, {*given.front()->option_value(config), ""});
+    return load(given.front()->kind, config, env, {*given.front()->option_value(config), ""},
+                trace);
   }
   if (const CredentialKindSpec *kind = from_environment(env, trace)) {
     std::string variable(kind->environment);
-    return load(kind->kind, config, env, {nonempty_env(env, variable), variable});
+    return load(kind->kind, config, env, {nonempty_env(env, variable), variable}, trace);
   }
   throw ConfigError("no credential: use " + every_credential_way());
 }

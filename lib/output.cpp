@@ -53,6 +53,13 @@ std::string_view cut_utf8(std::string_view text, std::size_t max) {
   return text.substr(0, end);
 }
 
+// Text fit to print: no secret in any form, valid UTF-8, no controls, no '|'.
+std::string printable(std::string_view text, const Redactor &redactor) {
+  std::string clean = sanitize_text(redactor.redact(text));
+  // Sanitising can join a secret again (a tab in the text where the secret has a space).
+  return redactor.reveals(clean) ? std::string(withheld_line) : clean;
+}
+
 } // namespace
 
 std::string sanitize_text(std::string_view text) {
@@ -90,8 +97,8 @@ std::string format_perfdata(const PerfValue &value) {
          value.critical + ";0";
 }
 
-std::string render(const CheckResult &result) {
-  std::string text = sanitize_text(result.summary);
+std::string render(const CheckResult &result, const Redactor &redactor) {
+  std::string text = printable(result.summary, redactor);
   std::string line1 = "PASSWORD_SYNC " + std::string(state_name(result.state));
   if (!text.empty()) {
     line1 += " - " + std::string(cut_utf8(text, max_line1_text));
@@ -105,7 +112,7 @@ std::string render(const CheckResult &result) {
   }
   std::string output = line1 + "\n";
   for (const std::string &detail : result.details) {
-    std::string line = sanitize_text(detail) + "\n";
+    std::string line = printable(detail, redactor) + "\n";
     if (output.size() + line.size() + truncated_note.size() > max_output_bytes) {
       output += truncated_note;
       break;

@@ -2,6 +2,7 @@
 // Renders a CheckResult as Nagios/Icinga plugin output: line 1 with perfdata, then detail lines.
 #pragma once
 
+#include "redact.hpp"
 #include "result.hpp"
 
 #include <cstddef>
@@ -25,7 +26,10 @@ std::string sanitize_text(std::string_view text);
 // "password_sync_age=1860s;259200;;0".
 std::string format_perfdata(const PerfValue &value);
 
-// The whole output, newline-terminated and at most max_output_bytes long.
-std::string render(const CheckResult &result);
+// The whole output, newline-terminated and at most max_output_bytes long. This is the one place
+// output is made, and its last filter: the summary and every detail line (trace lines included)
+// pass through the redactor, which knows every secret the check holds, then through
+// sanitize_text; a line that would still show a secret is withheld.
+std::string render(const CheckResult &result, const Redactor &redactor);
 
 } // namespace cps

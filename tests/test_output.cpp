@@ -38,7 +38,7 @@ CheckResult ok_result() {
 } // namespace
 
 TEST_CASE("output: line 1 and detail lines, exactly") {
-  CHECK(render(ok_result()) ==
+  CHECK(render(ok_result(), Redactor{}) ==
         "PASSWORD_SYNC OK - password hash sync enabled, last password sync 31m ago, last "
         "directory sync 12m ago | password_sync_age=1860s;259200;;0 dirsync_age=720s;259200;;0\n"
         "tenant: contoso.onmicrosoft.com\n"
@@ -54,7 +54,7 @@ TEST_CASE("output: every state name") {
     CheckResult result;
     result.state = state;
     result.summary = "x";
-    CHECK(render(result) == name);
+    CHECK(render(result, Redactor{}) == name);
   }
 }
 
@@ -63,13 +63,13 @@ TEST_CASE("output: no perfdata, no separator") {
   result.state = State::Unknown;
   result.summary = "token request rejected: AADSTS7000215 (invalid_client): Invalid secret.";
   result.details = {"detail"};
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output == "PASSWORD_SYNC UNKNOWN - token request rejected: AADSTS7000215 "
                   "(invalid_client): Invalid secret.\ndetail\n");
   CHECK(output.find('|') == std::string::npos);
 
   CheckResult empty;
-  CHECK(render(empty) == "PASSWORD_SYNC UNKNOWN\n");
+  CHECK(render(empty, Redactor{}) == "PASSWORD_SYNC UNKNOWN\n");
 }
 
 TEST_CASE("output: format_perfdata") {
@@ -158,7 +158,7 @@ TEST_CASE("output: a server's '|' and newlines stay on line 1 and never split pe
   result.summary = "token request rejected: AADSTS1 (x): a | b\r\nTrace ID: 1\nfake | perf=1";
   result.details = {"evil|detail\nsecond"};
   result.perfdata = {{"dirsync_age", 1, "259200", ""}};
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(first_line(output) == "PASSWORD_SYNC UNKNOWN - token request rejected: AADSTS1 (x): "
                               "a / b  Trace ID: 1 fake / perf=1 | dirsync_age=1s;259200;;0");
   CHECK(output.substr(first_line(output).size() + 1) == "evil/detail second\n");
@@ -173,7 +173,7 @@ TEST_CASE("output: details are sanitised") {
   CheckResult result = ok_result();
   result.details = {"a|b\x01"
                     "c\x7f\xff"};
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output.substr(first_line(output).size() + 1) == "a/b c ?\n");
 }
 
@@ -183,7 +183,7 @@ TEST_CASE("output: capped at 4096 bytes with a truncation note") {
   for (int i = 0; i < 200; ++i) {
     result.details.push_back("detail " + std::to_string(i) + " " + std::string(80, 'x'));
   }
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output.size() <= 4096); // the documented cap, written out: not read from the code
   CHECK(output.size() > 4096 - 200);
   const std::string note = "(output truncated)\n";
@@ -192,7 +192,7 @@ TEST_CASE("output: capped at 4096 bytes with a truncation note") {
   CHECK(first_line(output).find(" | password_sync_age=1860s") != std::string::npos);
 
   // Exactly fitting output has no note.
-  CHECK(render(ok_result()).find("truncated") == std::string::npos);
+  CHECK(render(ok_result(), Redactor{}).find("truncated") == std::string::npos);
 }
 
 TEST_CASE("output: a huge summary is cut on a character boundary and keeps the perfdata") {
@@ -202,7 +202,7 @@ TEST_CASE("output: a huge summary is cut on a character boundary and keeps the p
     result.summary += "\xc3\xa9"; // é
   }
   result.details.assign(100, std::string(200, 'd'));
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output.size() <= 4096);
   CHECK(valid_utf8(output));
   std::string line = first_line(output);
@@ -222,7 +222,7 @@ TEST_CASE("output: the worst-case render stays within 4096 bytes") {
                       "@-9223372036854775807:9223372036854775807"},
                      {"dirsync_age", 9223372036854775807LL, "~:9223372036854775807",
                       "@-9223372036854775807:9223372036854775807"}};
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output.size() <= 4096);
   CHECK(output.back() == '\n');
   CHECK(valid_utf8(output));
@@ -240,13 +240,13 @@ TEST_CASE("output: the cap is 4096 bytes, and a line that ends exactly there is 
   std::size_t last = 4096 - 21 - 40 * 100 - note.size() - 1; // 55 bytes and its newline
   result.details.push_back(std::string(last, 'e'));
   result.details.push_back("f");
-  std::string output = render(result);
+  std::string output = render(result, Redactor{});
   CHECK(output.size() == 4096);
   CHECK(output.find(std::string(last, 'e') + "\n" + note) != std::string::npos);
 
   // Much more than 8 KB of details still ends at 4096 bytes.
   result.details.assign(200, std::string(99, 'd'));
-  std::string big = render(result);
+  std::string big = render(result, Redactor{});
   CHECK(big.size() <= 4096);
   CHECK(big.size() > 4096 - 100);
 }
@@ -255,7 +255,7 @@ TEST_CASE("output: line 1 keeps the first 1024 bytes of the summary") {
   CheckResult result;
   result.state = State::Critical;
   result.summary = std::string(1023, 'a') + "bc" + std::string(500, 'z');
-  std::string line = first_line(render(result));
+  std::string line = first_line(render(result, Redactor{}));
   CHECK(line == "PASSWORD_SYNC CRITICAL - " + std::string(1023, 'a') + "b");
 }
 
@@ -267,5 +267,24 @@ TEST_CASE("output: the summary budget keeps line 1 within 100 characters") {
   CheckResult result;
   result.state = State::Warning;
   result.summary = std::string(76, 's');
-  CHECK(first_line(render(result)).size() == 100);
+  CHECK(first_line(render(result, Redactor{})).size() == 100);
+}
+
+TEST_CASE("output: the redactor is the last filter of the status line and every detail line") {
+  Redactor redactor;
+  redactor.protect("s3cr3t_v4lue");
+  redactor.protect("a b");
+  CheckResult result = ok_result();
+  result.state = State::Unknown;
+  result.summary = "token request rejected: x: secret s3cr3t\\u005fv4lue is wrong";
+  result.details = {"password hash sync feature flag not readable (HTTP 400 x: "
+                    "Authorization: Bearer eyJ0.abc)",
+                    "echo s3cr3t%5Fv4lue", "joined by sanitising: a\tb"};
+  std::string output = render(result, redactor);
+  CHECK(output == "PASSWORD_SYNC UNKNOWN - token request rejected: x: secret [redacted] is wrong"
+                  " | password_sync_age=1860s;259200;;0 dirsync_age=720s;259200;;0\n"
+                  "password hash sync feature flag not readable (HTTP 400 x: Authorization: "
+                  "[redacted])\n"
+                  "echo [redacted]\n"
+                  "[line withheld: it would show a secret]\n");
 }

@@ -157,3 +157,9 @@ TEST_CASE("trace: credentials inside URLs (a proxy from https_proxy)") {
     CHECK(trace.redact(row.text) == row.expected);
   }
 }
+TEST_CASE("trace: the redactor knows what the trace protects") {
+  Trace trace(0);
+  trace.protect("s3cr3t");
+  CHECK(trace.redactor().reveals("x s%33cr3t"));
+  CHECK(trace.lines().empty());
+}

@@ -39,7 +39,7 @@ cps::CheckResult result_from(FuzzedDataProvider &input) {
 }
 
 void check_rendered(const cps::CheckResult &result) {
-  std::string output = cps::render(result);
+  std::string output = cps::render(result, cps::Redactor{});
   require(output.size() <= 4096, "output is at most 4096 bytes", output);
   require(cps::fuzz::is_valid_utf8(output), "output is valid UTF-8", output);
   require(!cps::fuzz::has_control_character(output, true), "output has no control characters",

@@ -31,8 +31,9 @@ TEST_OBJS = $(TEST_SRCS:%.cpp=build/%.o)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJS  = $(LIB_SRCS:%.cpp=build/san/%.o) $(TEST_SRCS:%.cpp=build/san/%.o)
 
-# Debian packages needed to build and test; `make deps` installs the missing ones.
-DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates
+# Debian packages needed to build and test (squid: the proxy tests run through a real one);
+# `make deps` installs the missing ones.
+DEB_PACKAGES = g++ make libcurl4-openssl-dev libssl-dev rapidjson-dev doctest-dev python3 openssl curl ca-certificates squid
 
 .PHONY: all deps check tools layers unit unit-san integration integration-credentials demo bench install uninstall e2e deb clean format
 

@@ -91,6 +91,18 @@ std::optional<std::int64_t> expires_in_seconds(const rapidjson::Value &body,
 
 } // namespace
 
+bool is_bearer_token(std::string_view token) {
+  auto is_token_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  };
+  std::size_t end = 0;
+  while (end < token.size() && is_token_char(token[end])) {
+    ++end;
+  }
+  return end > 0 && token.find_first_not_of('=', end) == std::string_view::npos;
+}
+
 std::string token_url(const std::string &authority_host, const std::string &tenant) {
   return authority_host + "/" + tenant + "/oauth2/v2.0/token";
 }
@@ -114,6 +126,12 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
   }
   require_json_answer(response, host);
   rapidjson::Document body = parse_json(response.body, host);
+  if (response.status == 429) {
+    throw ThrottledError("the token endpoint " + host +
+                         " kept throttling the token request (HTTP "
+                         "429, " +
+                         describe_retries(response.retries) + ")");
+  }
   if (response.status != 200) {
     throw_rejection(body, host, response.status);
   }
@@ -122,6 +140,12 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
   if (!token || token->empty() || !expires_in || *expires_in <= 0 || *expires_in > 86400 * 30) {
     throw ApiFormatError("unexpected answer from " + host +
                          ": no access_token or expires_in in the token response");
+  }
+  if (!is_bearer_token(*token)) {
+    Secret discard(std::move(*token));
+    throw ApiFormatError("malformed access token from the token endpoint " + host +
+                         ": it holds characters a bearer token cannot have (RFC 6750), so it "
+                         "is not sent");
   }
   return AccessToken{Secret(std::move(*token)), now_unix + *expires_in};
 }

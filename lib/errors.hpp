@@ -31,6 +31,12 @@ struct ServiceError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A service kept throttling (429, or 424 for a $batch) past every retry: UNKNOWN, since nothing
+// was learnt about the sync and Microsoft is reachable.
+struct ThrottledError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // The check's deadline passed: the state chosen with -t.
 struct TimeoutError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -116,6 +116,13 @@ std::string describe_status(long status, const GraphErrorBody &error) {
   return error.message.empty() ? text : text + ": " + error.message;
 }
 
+// A sub-response's Retry-After as seconds: "0.1", "30".
+std::string seconds_text(std::chrono::milliseconds wait) {
+  std::string text = std::to_string(wait.count() / 1000);
+  long long tenths = wait.count() % 1000 / 100;
+  return tenths == 0 ? text : text + "." + std::to_string(tenths);
+}
+
 // Graph's throttling answers: 429, and 424 when throttling fails a whole $batch.
 bool is_throttling(long status) {
   return status == 429 || status == 424;
@@ -123,7 +130,8 @@ bool is_throttling(long status) {
 
 [[noreturn]] void throw_graph_failure(long status, const GraphErrorBody &error,
                                       const std::string &what, std::string_view permission,
-                                      std::string_view source) {
+                                      std::string_view source,
+                                      const RetryHistory &retries = RetryHistory{}) {
   if (status == 401) {
     throw GraphError(status, error.code,
                      "Graph rejected the access token (" + describe_status(status, error) + ")");
@@ -137,7 +145,7 @@ bool is_throttling(long status) {
   if (is_throttling(status)) {
     throw GraphError(status, error.code,
                      "Graph kept throttling the request for " + what + " (" +
-                         describe_status(status, error) + ") until the deadline");
+                         describe_status(status, error) + "; " + describe_retries(retries) + ")");
   }
   if (status >= 500) {
     throw ServiceError(std::string(source) + " answered " + describe_status(status, error) +
@@ -391,7 +399,7 @@ void check_batch_status(const HttpResponse &response, const std::string &source)
   require_json_answer(response, source);
   rapidjson::Document body = parse_json(response.body, source);
   throw_graph_failure(response.status, error_of(&body), "the $batch request",
-                      sub_requests[0].permission, source);
+                      sub_requests[0].permission, source, response.retries);
 }
 
 bool wanted(const SubRequest &entry, const GraphQuery &query, const BatchState &state) {
@@ -435,7 +443,8 @@ void batch_round(HttpClient &http, const std::string &graph_endpoint,
 
 // The rounds ran out with sub-requests still throttled: required ones fail, optional ones are
 // left out with a reason.
-void give_up_throttled(const GraphQuery &query, BatchState &state, const std::string &source) {
+void give_up_throttled(const GraphQuery &query, BatchState &state, const std::string &source,
+                       const RetryHistory &tries) {
   for (const SubRequest &entry : sub_requests) {
     if (!wanted(entry, query, state)) {
       continue;
@@ -443,10 +452,11 @@ void give_up_throttled(const GraphQuery &query, BatchState &state, const std::st
     const ThrottledAnswer &last = state.throttled_answers[entry.id];
     if (entry.need == Need::Required) {
       throw_graph_failure(last.status, {last.code, last.message}, entry.subject, entry.permission,
-                          source);
+                          source, tries);
     }
     entry.fallback(state.status,
-                   std::string(entry.subject) + " not readable (Graph kept throttling it)");
+                   std::string(entry.subject) +
+                       " not readable (Graph kept throttling it: " + describe_retries(tries) + ")");
     state.answered.insert(entry.id);
   }
 }
@@ -596,9 +606,12 @@ SyncStatus fetch_sync_status(HttpClient &http, const std::string &graph_endpoint
       continue;
     }
     auto wait = state.throttle_wait.value_or(backoff_delay(round, (seed() % 1000) / 1000.0));
-    if (round >= max_batch_rounds || !wait_within(deadline, wait)) {
+    bool last_round = round >= max_batch_rounds;
+    if (last_round || !wait_within(deadline, wait)) {
+      RetryHistory tries{round, state.throttle_wait ? seconds_text(*state.throttle_wait) : "",
+                         !last_round};
       try {
-        give_up_throttled(query, state, host_of(graph_endpoint));
+        give_up_throttled(query, state, host_of(graph_endpoint), tries);
       } catch (...) {
         trace.note(0, state.support);
         throw;

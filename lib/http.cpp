@@ -4,11 +4,16 @@
 
 #include "duration.hpp"
 #include "errors.hpp"
+#include "fd.hpp"
+#include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <random>
 #include <sys/stat.h>
 #include <thread>
@@ -36,12 +41,29 @@ std::size_t write_body(char *data, std::size_t size, std::size_t count, void *us
   return bytes;
 }
 
+// Headers of one exchange; more than max_header_bytes is an invalid answer, not a transport
+// failure (libcurl would take up to 300 KB and then report "out of memory").
+constexpr std::size_t max_header_bytes = 64 * 1024;
+
+struct HeaderSink {
+  std::vector<std::pair<std::string, std::string>> *headers;
+  std::size_t bytes = 0;
+  bool overflow = false;
+};
+
 std::size_t collect_header(char *data, std::size_t size, std::size_t count, void *user) {
-  auto *headers = static_cast<std::vector<std::pair<std::string, std::string>> *>(user);
+  auto *sink = static_cast<HeaderSink *>(user);
+  auto *headers = sink->headers;
   std::size_t bytes = size * count;
   std::string_view line(data, bytes);
+  sink->bytes += bytes;
+  if (sink->bytes > max_header_bytes) {
+    sink->overflow = true;
+    return 0; // makes libcurl stop with CURLE_WRITE_ERROR
+  }
   if (line.rfind("HTTP/", 0) == 0) {
     headers->clear(); // a new response (after 100 Continue or a proxy's CONNECT answer)
+    sink->bytes = bytes;
     return bytes;
   }
   std::size_t colon = line.find(':');
@@ -120,11 +142,119 @@ bool is_broken_connection(CURLcode code) {
          code == CURLE_GOT_NOTHING;
 }
 
-std::string transport_failure_prefix(CURLcode code) {
-  if (is_tls_error(code)) {
-    return "TLS failure with ";
+// After a connection was made, these mean the server's answer was not HTTP as libcurl accepts
+// it: an invalid status line, HTTP/0.9, a header line above libcurl's limit (reported as out of
+// memory), a broken encoding.
+bool is_invalid_answer(CURLcode code) {
+  return code == CURLE_WEIRD_SERVER_REPLY || code == CURLE_UNSUPPORTED_PROTOCOL ||
+         code == CURLE_OUT_OF_MEMORY || code == CURLE_BAD_CONTENT_ENCODING || code == CURLE_HTTP2 ||
+         code == CURLE_HTTP2_STREAM;
+}
+
+// A request went out (on a new or a reused connection), so the host was reached.
+bool made_a_connection(CURL *easy) {
+  long request_bytes = 0;
+  return curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK &&
+         request_bytes > 0;
+}
+
+std::string connected_address(CURL *easy) {
+  char *ip = nullptr;
+  long port = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || ip == nullptr ||
+      ip[0] == '\0' || curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK) {
+    return "?";
   }
-  return is_broken_connection(code) ? "lost the connection to " : "cannot reach ";
+  std::string address(ip);
+  return (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
+         std::to_string(port);
+}
+
+// The reason phrases of the answers a proxy gives to CONNECT (RFC 9110), not the proxy's text.
+std::string tunnel_status_text(long status) {
+  static constexpr std::pair<long, std::string_view> phrases[] = {
+      {400, "Bad Request"},
+      {403, "Forbidden"},
+      {404, "Not Found"},
+      {405, "Method Not Allowed"},
+      {407, "Proxy Authentication Required"},
+      {500, "Internal Server Error"},
+      {502, "Bad Gateway"},
+      {503, "Service Unavailable"},
+      {504, "Gateway Timeout"}};
+  for (const auto &[code, phrase] : phrases) {
+    if (code == status) {
+      return std::to_string(status) + " " + std::string(phrase);
+    }
+  }
+  return "HTTP " + std::to_string(status);
+}
+
+// The proxy answered CONNECT with something other than 2xx: a credential or policy problem of
+// this host's set-up (UNKNOWN), or a proxy that cannot reach Microsoft (CRITICAL).
+[[noreturn]] void throw_tunnel_refused(CURL *easy, long status, const std::string &host) {
+  std::string message =
+      "proxy " + connected_address(easy) + " refused the tunnel: " + tunnel_status_text(status);
+  if (status == 407) {
+    throw ConfigError(message + " (check the proxy user and password)");
+  }
+  if (status >= 500) {
+    throw TransportError(message + " (it could not reach " + host + ")");
+  }
+  throw ConfigError(message + " (check the proxy's rules for " + host + ")");
+}
+
+// EMFILE or ENFILE: the failure was this process running out of file descriptors, whatever
+// libcurl called it (a connect failure, a CA file it could not open). libcurl has closed its own
+// by now, so the probe asks for the few a request needs (socket, CA file, resolver): fewer free
+// than that explains the failure.
+int descriptor_exhaustion(CURL *easy) {
+  long os_error = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_error) == CURLE_OK &&
+      (os_error == EMFILE || os_error == ENFILE)) {
+    return static_cast<int>(os_error);
+  }
+  constexpr int needed = 4;
+  std::array<Fd, needed> probes;
+  for (Fd &probe : probes) {
+    probe.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    int error = errno;
+    if (!probe.valid()) {
+      return error == EMFILE || error == ENFILE ? error : 0;
+    }
+  }
+  return 0;
+}
+
+// One request failed below HTTP: says truthfully whether a connection was made and what broke.
+[[noreturn]] void throw_transport_failure(CURL *easy, CURLcode code, const std::string &host,
+                                          const std::string &reason) {
+  long tunnel_status = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &tunnel_status) == CURLE_OK &&
+      tunnel_status >= 300) {
+    throw_tunnel_refused(easy, tunnel_status, host);
+  }
+  if (reason.rfind("Unsupported proxy syntax", 0) == 0) {
+    throw ConfigError("the proxy URL is not valid: " + reason +
+                      " (percent-encode '/', '#', '@' and ':' in the proxy user and password)");
+  }
+  if (int error = descriptor_exhaustion(easy); error != 0) {
+    throw ConfigError(std::string("this process ran out of file descriptors (") +
+                      (error == EMFILE ? "EMFILE" : "ENFILE") + ": " + std::strerror(error) +
+                      ") before it could ask " + host + ": raise the limit (ulimit -n)");
+  }
+  if (is_tls_error(code)) {
+    throw TransportError("TLS failure with " + host + ": " + reason);
+  }
+  if (is_invalid_answer(code) && made_a_connection(easy)) {
+    // libcurl reports a header line above its 100 KB limit as running out of memory.
+    throw ApiFormatError("invalid answer from " + host + ": " +
+                         (code == CURLE_OUT_OF_MEMORY
+                              ? std::string("a header line above libcurl's size limit")
+                              : reason));
+  }
+  throw TransportError((is_broken_connection(code) ? "lost the connection to " : "cannot reach ") +
+                       host + ": " + reason);
 }
 
 std::string excerpt(std::string_view text) {
@@ -316,8 +446,9 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   configure(request, headers, deadline);
   easy_.set(CURLOPT_WRITEFUNCTION, write_body);
   easy_.set(CURLOPT_WRITEDATA, static_cast<void *>(&sink));
+  HeaderSink header_sink{&response.headers};
   easy_.set(CURLOPT_HEADERFUNCTION, collect_header);
-  easy_.set(CURLOPT_HEADERDATA, static_cast<void *>(&response.headers));
+  easy_.set(CURLOPT_HEADERDATA, static_cast<void *>(&header_sink));
   trace_request(request);
   error_[0] = '\0';
   ++requests_sent_;
@@ -334,9 +465,13 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
     throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " waiting for " +
                        host);
   }
+  if (header_sink.overflow) {
+    throw ApiFormatError("invalid answer from " + host + ": response headers larger than " +
+                         std::to_string(max_header_bytes / 1024) + " KiB, refused");
+  }
   if (code != CURLE_OK) {
     trace_.note(2, "< " + reason);
-    throw TransportError(transport_failure_prefix(code) + host + ": " + reason);
+    throw_transport_failure(easy_.get(), code, host, reason);
   }
   if (curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status) != CURLE_OK) {
     throw TransportError("no HTTP status from " + host);
@@ -359,23 +494,36 @@ HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Dea
   std::random_device seed;
   std::mt19937 random(seed());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  std::string last_retry_after;
   for (int attempt = 1;; ++attempt) {
     HttpResponse response = send(request, deadline);
+    auto asked = response.header("retry-after");
+    last_retry_after = asked ? asked->substr(0, 40) : last_retry_after;
+    response.retries = RetryHistory{attempt, last_retry_after, false};
     bool keep_going = policy.retry_until_deadline_status != 0 &&
                       response.status == policy.retry_until_deadline_status;
     if (!policy.retries(response.status) || (attempt >= policy.max_attempts && !keep_going)) {
       return response;
     }
-    auto asked = response.header("retry-after");
     auto wait = asked ? parse_retry_after(*asked, std::time(nullptr)) : std::nullopt;
     auto delay = wait.value_or(backoff_delay(attempt, jitter(random)));
     if (delay > policy.max_wait || !wait_within(deadline, delay)) {
+      response.retries.deadline_reached = delay <= policy.max_wait;
       trace_.note(1, host_of(request.url) + " answered HTTP " + std::to_string(response.status) +
-                         "; no time left to retry");
+                         (delay > policy.max_wait ? "; its wait is too long to retry"
+                                                  : "; no time left to retry"));
       return response;
     }
     trace_.note(1, "retrying after HTTP " + std::to_string(response.status));
   }
+}
+
+std::string describe_retries(const RetryHistory &history) {
+  std::string text = std::to_string(history.attempts) + (history.attempts == 1 ? " try" : " tries");
+  if (!history.last_retry_after.empty()) {
+    text += ", last Retry-After " + sanitize_text(history.last_retry_after);
+  }
+  return history.deadline_reached ? text + ", no time left before the deadline for another" : text;
 }
 
 void require_json_answer(const HttpResponse &response, const std::string &host) {

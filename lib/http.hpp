@@ -73,8 +73,16 @@ struct HttpRequest {
   std::string body;
 };
 
+// What send_with_retries did before it returned an answer, for messages that say it.
+struct RetryHistory {
+  int attempts = 1;
+  std::string last_retry_after;  // the last Retry-After the server sent, as written; or empty
+  bool deadline_reached = false; // stopped because the next try would not fit in the deadline
+};
+
 struct HttpResponse {
   long status = 0;
+  RetryHistory retries{};
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers; // names in lower case
@@ -118,6 +126,9 @@ private:
   std::array<char, CURL_ERROR_SIZE> error_{};
   int requests_sent_ = 0;
 };
+
+// "3 tries, last Retry-After 0.2 s, until the deadline" (the parts that apply), for messages.
+std::string describe_retries(const RetryHistory &history);
 
 // Returns when the answer is JSON to parse. Otherwise throws: ServiceError for a 5xx,
 // ApiFormatError for a page of another type (a proxy or captive portal).

@@ -23,24 +23,6 @@ namespace {
 constexpr std::string_view file_magic = "check_password_sync token v1\n";
 constexpr off_t max_cache_file = 16 * 1024;
 
-bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
-}
-
-// The token goes into an HTTP header: only the characters of a JWT or opaque bearer token.
-bool is_token_text(std::string_view token) {
-  if (token.empty()) {
-    return false;
-  }
-  for (char c : token) {
-    if (!is_token_char(c)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void append_field(std::string &out, std::string_view field) {
   out += std::to_string(field.size());
   out += ':';
@@ -116,7 +98,7 @@ std::optional<AccessToken> parse_cache_file(const std::string &text) {
   long long expires_at = std::strtoll(expiry.c_str(), &end, 10);
   std::string_view token(text);
   token = token.substr(newline + 1, text.size() - newline - 2);
-  if (expiry.empty() || *end != '\0' || expires_at <= 0 || !is_token_text(token)) {
+  if (expiry.empty() || *end != '\0' || expires_at <= 0 || !is_bearer_token(token)) {
     return std::nullopt;
   }
   return AccessToken{Secret(std::string(token)), expires_at};
@@ -250,7 +232,7 @@ std::optional<AccessToken> TokenCache::load(const std::string &key, std::int64_t
 }
 
 bool TokenCache::store(const std::string &key, const AccessToken &token, std::int64_t now) const {
-  if (token.expires_at - token_reuse_margin <= now || !is_token_text(token.value.reveal())) {
+  if (token.expires_at - token_reuse_margin <= now || !is_bearer_token(token.value.reveal())) {
     return false; // nobody could reuse it
   }
   std::string temp = temp_name(key);

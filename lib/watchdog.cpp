@@ -17,18 +17,24 @@
 namespace cps {
 namespace {
 
-// The signal handler can reach only static storage; it is written before the alarm is armed and
-// read only by the handler.
+// The signal handlers can reach only static storage; it is written before the alarm is armed and
+// read only by the handlers.
 constexpr std::size_t message_capacity = 512;
 char armed_message[message_capacity];
 std::size_t armed_length = 0;
 volatile sig_atomic_t armed_exit_code = 3;
 bool armed = false;
-struct sigaction previous_action {};
 
-extern "C" void on_watchdog_alarm(int) {
-  const char *data = armed_message;
-  std::size_t left = armed_length;
+// Signals from outside (an operator, a scheduler giving up, a stray kill): answered UNKNOWN and
+// named, never reported as this check's timeout.
+constexpr int stop_signals[] = {SIGALRM, SIGTERM, SIGINT, SIGHUP};
+constexpr std::size_t stop_signal_count = sizeof stop_signals / sizeof stop_signals[0];
+constexpr std::size_t stop_capacity = 160;
+char stop_messages[stop_signal_count][stop_capacity];
+std::size_t stop_lengths[stop_signal_count] = {};
+struct sigaction previous_actions[stop_signal_count] {};
+
+void write_all(const char *data, std::size_t left) {
   while (left > 0) {
     ssize_t written = ::write(STDOUT_FILENO, data, left);
     if (written < 0 && errno == EINTR) {
@@ -40,7 +46,52 @@ extern "C" void on_watchdog_alarm(int) {
     data += written;
     left -= static_cast<std::size_t>(written);
   }
-  ::_exit(armed_exit_code);
+}
+
+// SIGALRM from the kernel's timer is the deadline; any signal sent by a process (si_code
+// SI_USER, SI_QUEUE, SI_TKILL) is not.
+extern "C" void on_stop_signal(int signal, siginfo_t *info, void *) {
+  if (signal == SIGALRM && info != nullptr && info->si_code == SI_KERNEL) {
+    write_all(armed_message, armed_length);
+    ::_exit(armed_exit_code);
+  }
+  for (std::size_t i = 0; i < stop_signal_count; ++i) {
+    if (stop_signals[i] == signal) {
+      write_all(stop_messages[i], stop_lengths[i]);
+    }
+  }
+  ::_exit(exit_code(State::Unknown));
+}
+
+void prepare_stop_messages() {
+  static constexpr const char *names[] = {"SIGALRM", "SIGTERM", "SIGINT", "SIGHUP"};
+  for (std::size_t i = 0; i < stop_signal_count; ++i) {
+    CheckResult result;
+    result.state = State::Unknown;
+    result.summary = std::string("stopped by ") + names[i] +
+                     " from another process before the check finished (not a timeout)";
+    std::string line = render(result, Redactor{});
+    stop_lengths[i] = std::min(line.size(), stop_capacity);
+    std::memcpy(stop_messages[i], line.data(), stop_lengths[i]);
+  }
+}
+
+// Installs on_stop_signal for every stop signal, keeping the previous actions; false on failure
+// (then nothing is left installed).
+bool install_handlers() {
+  struct sigaction action {};
+  action.sa_sigaction = on_stop_signal;
+  action.sa_flags = SA_SIGINFO;
+  sigfillset(&action.sa_mask); // one message only, even when two signals arrive together
+  for (std::size_t i = 0; i < stop_signal_count; ++i) {
+    if (::sigaction(stop_signals[i], &action, &previous_actions[i]) != 0) {
+      for (std::size_t j = 0; j < i; ++j) {
+        ::sigaction(stop_signals[j], &previous_actions[j], nullptr);
+      }
+      return false;
+    }
+  }
+  return true;
 }
 
 itimerval timer_for(std::chrono::milliseconds after) {
@@ -69,15 +120,15 @@ Watchdog::Watchdog(std::chrono::milliseconds after, const std::string &message, 
   armed_length = std::min(message.size(), message_capacity);
   std::memcpy(armed_message, message.data(), armed_length);
   armed_exit_code = exit_code(state);
-  struct sigaction action {};
-  action.sa_handler = on_watchdog_alarm;
-  sigemptyset(&action.sa_mask);
-  if (::sigaction(SIGALRM, &action, &previous_action) != 0) {
-    throw std::runtime_error("cannot install the watchdog's signal handler");
+  prepare_stop_messages();
+  if (!install_handlers()) {
+    throw std::runtime_error("cannot install the watchdog's signal handlers");
   }
   itimerval timer = timer_for(after);
   if (::setitimer(ITIMER_REAL, &timer, nullptr) != 0) {
-    ::sigaction(SIGALRM, &previous_action, nullptr);
+    for (std::size_t i = 0; i < stop_signal_count; ++i) {
+      ::sigaction(stop_signals[i], &previous_actions[i], nullptr);
+    }
     throw std::runtime_error("cannot arm the watchdog");
   }
   armed = true;
@@ -92,7 +143,9 @@ Watchdog::~Watchdog() {
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   ::sigaction(SIGALRM, &ignore, nullptr);
-  ::sigaction(SIGALRM, &previous_action, nullptr);
+  for (std::size_t i = 0; i < stop_signal_count; ++i) {
+    ::sigaction(stop_signals[i], &previous_actions[i], nullptr);
+  }
   armed = false;
 }
 

@@ -17,8 +17,9 @@ constexpr std::chrono::milliseconds watchdog_grace{500};
 std::string watchdog_message(std::chrono::milliseconds timeout, State timeout_state);
 
 // While alive, SIGALRM after `after` writes `message` to standard output and calls
-// _exit(exit_code(state)). Only one may be armed at a time; destruction disarms it and restores
-// the previous SIGALRM action. The signal handler only calls write(2) and _exit(2).
+// _exit(exit_code(state)). A SIGALRM sent by another process, SIGTERM, SIGINT or SIGHUP instead
+// writes "UNKNOWN - stopped by SIG... from another process ... (not a timeout)" and exits 3. Only one may be armed at a time; destruction disarms it and restores
+// the previous actions. The signal handlers only call write(2) and _exit(2).
 class Watchdog {
 public:
   Watchdog(std::chrono::milliseconds after, const std::string &message, State state);

@@ -19,9 +19,13 @@ the folders the suite created. Not root: the tests that need the folder are skip
 """
 
 import os
+import pwd
 import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -155,12 +159,13 @@ def wait_for(path, proc, log):
 
 
 class Proxy:
-    def __init__(self, workdir, name):
+    def __init__(self, workdir, name, auth=None):
         port_file = os.path.join(workdir, "port-proxy-" + name)
         self.log_path = os.path.join(workdir, "proxy-%s.log" % name)
         open(self.log_path, "w").close()
         self.proc = subprocess.Popen([sys.executable, PROXY, "--port-file", port_file,
-                                      "--log", self.log_path], stdin=subprocess.DEVNULL)
+                                      "--log", self.log_path] + (["--auth", auth] if auth else []),
+                                     stdin=subprocess.DEVNULL)
         wait_for(port_file, self.proc, self.log_path)
         self.url = "http://127.0.0.1:%d" % int(open(port_file).read())
 
@@ -171,6 +176,106 @@ class Proxy:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(5)
+
+
+class Squid:
+    """A real squid on 127.0.0.1 with basic auth (basic_ncsa_auth and an htpasswd file made
+    here), its config, logs and pid in a folder of its own. As root it runs as the user `proxy`
+    (Debian's squid user), which owns that folder. Raises TestSkipped with the reason when
+    squid is missing or does not start."""
+
+    HELPER = "/usr/lib/squid/basic_ncsa_auth"
+
+    def __init__(self, workdir, user, password):
+        squid = shutil.which("squid") or ("/usr/sbin/squid" if os.path.exists("/usr/sbin/squid")
+                                          else None)
+        if squid is None or not os.path.exists(self.HELPER):
+            tp.skip("squid or %s is not installed (Debian package squid)" % self.HELPER)
+        # Its own folder under the system's temporary folder: squid, running as `proxy`, could
+        # not pass through the test's private (0700) folder.
+        self.dir = tempfile.mkdtemp(prefix="cps-squid-")
+        self.port = tp.closed_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        digest = subprocess.run(["openssl", "passwd", "-apr1", password], check=True,
+                                capture_output=True, text=True).stdout.strip()
+        self.write("htpasswd", "%s:%s\n" % (user, digest))
+        self.write("squid.conf", self.config())
+        self.owner()
+        self.log = open(os.path.join(self.dir, "stdout.log"), "wb")
+        self.proc = subprocess.Popen([squid, "-N", "-f", os.path.join(self.dir, "squid.conf")],
+                                     stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.wait_until_listening()
+
+    def write(self, name, text):
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.write(text)
+
+    def config(self):
+        d = self.dir
+        lines = ["http_port 127.0.0.1:%d" % self.port,
+                 "pid_filename %s/squid.pid" % d,
+                 "cache_log %s/cache.log" % d,
+                 "access_log stdio:%s/access.log" % d,
+                 "cache_store_log none", "netdb_filename none", "pinger_enable off",
+                 "coredump_dir %s" % d, "cache deny all", "visible_hostname cps-test",
+                 "shutdown_lifetime 0 seconds",
+                 "auth_param basic program %s %s/htpasswd" % (self.HELPER, d),
+                 "auth_param basic children 2 startup=1 idle=1",
+                 "auth_param basic realm cps-test",
+                 "acl loopback dst 127.0.0.0/8", "acl authed proxy_auth REQUIRED",
+                 "http_access deny !loopback", "http_access allow authed",
+                 "http_access deny all"]
+        if os.geteuid() == 0:
+            lines.append("cache_effective_user proxy")
+        return "\n".join(lines) + "\n"
+
+    def owner(self):
+        if os.geteuid() != 0:
+            return
+        try:
+            entry = pwd.getpwnam("proxy")
+        except KeyError:
+            tp.skip("running as root, and there is no user 'proxy' for squid to run as")
+        for name in [""] + os.listdir(self.dir):
+            os.chown(os.path.join(self.dir, name), entry.pw_uid, entry.pw_gid)
+
+    def wait_until_listening(self):
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        reason = self.tail()
+        self.stop()
+        tp.skip("squid did not start on 127.0.0.1:%d: %s" % (self.port, reason))
+
+    def tail(self):
+        text = ""
+        for name in ("cache.log", "stdout.log"):
+            path = os.path.join(self.dir, name)
+            if os.path.exists(path):
+                text += open(path, errors="replace").read()[-600:]
+        return " ".join(text.split()) or "no log"
+
+    def requests(self):
+        path = os.path.join(self.dir, "access.log")
+        return open(path).read().splitlines() if os.path.exists(path) else []
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Context(tp.Context):
@@ -209,9 +314,15 @@ class Context(tp.Context):
         return ["could not remove %s, created by this run" % left
                 for left in getattr(self, "arc_leftovers", [])]
 
-    def proxy(self):
+    def squid(self, user, password):
+        squid = Squid(self.dir, user, password)
+        with self.proxy_lock:
+            self.proxies.append(squid)
+        return squid
+
+    def proxy(self, auth=None):
         """A fresh proxy per test, so its log holds only that test's requests."""
-        proxy = Proxy(self.dir, secrets.token_hex(4))
+        proxy = Proxy(self.dir, secrets.token_hex(4), auth)
         with self.proxy_lock:
             self.proxies.append(proxy)
         return proxy
@@ -779,6 +890,46 @@ def _(ctx):
 def _(ctx):
     res = ctx.run(ctx.unique("ok"), "--proxy", "http://127.0.0.1:%d" % ctx.closed_port)
     expect(res, "CRITICAL", "cannot reach")
+
+
+def proxy_with_password(ctx, kind):
+    """(proxy URL without credentials, user, password) of a proxy that wants them."""
+    user, password = "monitor", "Pr0xy-" + secrets.token_hex(6)
+    proxy = ctx.squid(user, password) if kind == "squid" else ctx.proxy("%s:%s" % (user, password))
+    return proxy, user, password
+
+
+def proxy_auth_test(kind):
+    @test("proxy-407-is-a-rejected-credential-" + kind)
+    def _(ctx):
+        """A proxy answering CONNECT with 407: UNKNOWN, naming the proxy and what to check;
+        the right password gets through; no password shows, at any verbosity."""
+        proxy, user, password = proxy_with_password(ctx, kind)
+        address = proxy.url[len("http://"):]
+        refused = ("proxy %s refused the tunnel: 407 Proxy Authentication Required (check the "
+                   "proxy user and password)" % address)
+        wrong = "Wr0ng-" + secrets.token_hex(6)
+        for url, env in (("http://%s:%s@%s" % (user, wrong, address), {}),
+                         (proxy.url, {}),
+                         (None, {"https_proxy": "http://%s:%s@%s" % (user, wrong, address)})):
+            args = ["--proxy", url] if url else []
+            res = ctx.run(ctx.unique("ok"), *(args + ["-vvv"]), env=env)
+            expect(res, "UNKNOWN", refused)
+            tp.expect_none_of(res, [wrong, password], "a proxy password")
+        for args, env in ((["--proxy", "http://%s:%s@%s" % (user, password, address)], {}),
+                          ([], {"HTTPS_PROXY": "http://%s:%s@%s" % (user, password, address)})):
+            tenant = ctx.unique("ok")
+            res = ctx.run(tenant, *(args + ["-vvv"]), env=env)
+            expect(res, "OK", OK_SUMMARY)
+            tp.expect_none_of(res, [password], "the proxy password")
+        tunnelled = "TCP_TUNNEL/200" if kind == "squid" else "CONNECT"
+        if not any(("127.0.0.1:%d" % ctx.sim.port) in line and tunnelled in line
+                   for line in proxy.requests()):
+            fail("the proxy logged no tunnel to the simulator: %s" % proxy.requests())
+
+
+for _kind in ("squid", "small"):
+    proxy_auth_test(_kind)
 
 
 @test("proxy-bad-url")

@@ -965,6 +965,113 @@ def _(ctx):
         fail("the proxy password appears in the output%s" % res.describe())
 
 
+def encoded_forms(value):
+    """The spellings of value a server may echo: raw, percent-encoded (upper and lower hex, ~
+    plain and as %7E, + for a space) and JSON-escaped (\\/ and \\uXXXX for every character)."""
+    upper = urllib.parse.quote(value, safe="~")
+    plus = urllib.parse.quote_plus(value, safe="~")
+    forms = {value, upper, plus, upper.replace("~", "%7E"),
+             re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), plus).replace("~", "%7e"),
+             json.dumps(value)[1:-1].replace("/", "\\/"),
+             "".join("\\u%04x" % ord(c) for c in value),
+             "".join("\\u%04X" % ord(c) for c in value)}
+    return {f for f in forms if f}
+
+
+def expect_none_of(res, values, what):
+    for value in values:
+        for form in encoded_forms(value):
+            if form in res.text:
+                fail("%s appears in the output as %r%s" % (what, form, res.describe()))
+
+
+@test("leak-token-error-echoes-secret")
+def _(ctx):
+    """error_description quoting the secret raw, percent-encoded and JSON-escaped: every
+    spelling is redacted, in the status line and in -vvv's copy of the answer."""
+    for verbosity in ([], ["-vvv"]):
+        res = ctx.run("leak-token-echoes-secret", *verbosity)
+        expect(res, "UNKNOWN", "AADSTS7000215", "Invalid client secret provided: '[redacted]' "
+               "(sent as [redacted], JSON [redacted])")
+        expect_none_of(res, [ctx.secret], "the client secret")
+
+
+@test("leak-vvv-escaped-token-answer")
+def _(ctx):
+    """A token answer written with the key access\\u005ftoken and '/' as \\/: -vvv shows
+    the body, never the token."""
+    tenant = ctx.unique("leak-token-escaped")
+    res = ctx.run(tenant, "-vvv")
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", '"access\\u005ftoken"', "[redacted]", line1=False)
+    issued = [t for t in ctx.sim.tokens() if "/" in t]
+    if not issued:
+        fail("the simulator issued no token with '/'%s" % res.describe())
+    expect_none_of(res, issued, "the access token")
+
+
+@test("leak-graph-organization-echoes-authorization")
+def _(ctx):
+    res = ctx.run("leak-org-echoes-authorization", "-v")
+    expect(res, "UNKNOWN", "Graph refused the request for the organization",
+           "Invalid request header Authorization: [redacted]")
+    expect_none_of(res, ctx.sim.tokens(), "the access token")
+
+
+@test("leak-graph-feature-flag-echoes-authorization")
+def _(ctx):
+    """The feature-flag sub-request's error becomes a detail line: redacted there too."""
+    res = ctx.run("leak-sync-echoes-authorization")
+    expect(res, "OK", "last password sync 31m ago")
+    expect(res, "OK", "Invalid request header Authorization: [redacted]", line1=False)
+    expect_none_of(res, ctx.sim.tokens(), "the access token")
+
+
+@test("leak-proxy-url-in-libcurl-error")
+def _(ctx):
+    """libcurl quotes a proxy URL it cannot parse ('#' or '/' in the password, a bad port):
+    from --proxy or from the environment, the password never shows."""
+    password = "Pa/ss#w0rd" + secrets.token_hex(4)
+    bad_port = "Pw0rd" + secrets.token_hex(4)
+    runs = [(password, ["--proxy", "http://monitor:%s@127.0.0.1:3128" % password], {}),
+            (bad_port, ["--proxy", "http://monitor:%s@127.0.0.1:99999" % bad_port], {})]
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy"):
+        runs.append((password, [], {name: "http://monitor:%s@127.0.0.1:3128" % password}))
+    for secret, args, env in runs:
+        for verbosity in ([], ["-vvv"]):
+            res = ctx.run("ok", *(args + verbosity), env=env)
+            expect(res, "UNKNOWN", "proxy URL", "[redacted]")
+            expect_none_of(res, [secret, secret[4:]], "the proxy password")
+
+
+@test("file-descriptors-exhausted")
+def _(ctx):
+    """With too few file descriptors (ulimit -n) for a connection, the message names that, not
+    a network or CA error."""
+    for limit in (4, 5, 6):  # each fails at a different place: CA file, socket, CA file
+        res = ctx.run("ok", prefix=("sh", "-c", 'ulimit -n %d && exec "$@"' % limit, "sh"))
+        expect(res, "UNKNOWN", "ran out of file descriptors (EMFILE: Too many open files)",
+               "raise the limit (ulimit -n)", absent=("TLS failure", "cannot reach"))
+    res = ctx.run("ok", prefix=("sh", "-c", 'ulimit -n 16 && exec "$@"', "sh"))
+    expect(res, "OK", OK_SUMMARY)
+
+
+def malformed_token_test(name):
+    def fn(ctx):
+        tenant = ctx.unique("malformed-token-" + name)
+        res = ctx.run(tenant, "-vvv")
+        expect(res, "UNKNOWN", "malformed access token from the token endpoint 127.0.0.1:%d"
+               % ctx.sim.port)
+        expect_counts(ctx, tenant, res, token=1, batch=0)
+        if "X-Injected" in res.text:
+            fail("the injected header shows in the output%s" % res.describe())
+    TESTS.append(("malformed-token-" + name, fn))
+
+
+for _name in ("crlf", "space", "control", "quote"):
+    malformed_token_test(_name)
+
+
 @test("unreachable-authority")
 def _(ctx):
     url = "https://127.0.0.1:%d" % ctx.closed_port
@@ -1348,6 +1455,21 @@ def hostile_test(name, scenario, state, *substrings, t=None, absent=(), **counts
     TESTS.append((name, fn))
 
 
+# A connection was made: the answer was bad, the host was reachable.
+INVALID = "invalid answer from 127.0.0.1:"
+for _name in ("many-headers", "giant-header-line", "bad-status-line"):
+    hostile_test("hostile-" + _name, "hostile-" + _name, "UNKNOWN", INVALID,
+                 absent=("cannot reach", "Out of memory"), batch=1)
+counted_test("throttled-token-endpoint", "token-429-forever", "UNKNOWN",
+             "kept throttling the token request (HTTP 429, 3 tries, last Retry-After 1)",
+             token=3, batch=0)
+counted_test("throttled-batch-tries-counted", "graph-429-forever", "UNKNOWN",
+             "(HTTP 429 TooManyRequests: Please retry again later.; 3 tries, last Retry-After 1)",
+             token=1, batch=3)
+counted_test("throttled-sub-request-deadline", "batch-429-forever", "UNKNOWN",
+             "; 1 try, last Retry-After 30, no time left before the deadline for another)",
+             token=1, batch=1)
+
 TIMED_OUT_2S = "timed out after 2s"
 LOST = "lost the connection to 127.0.0.1:"
 hostile_test("hostile-trickle-token", "hostile-trickle-token", "CRITICAL", TIMED_OUT_2S, t="2",
@@ -1423,6 +1545,23 @@ def watchdog_test(name, timeout_arg, state):
 
 watchdog_test("watchdog-libcurl-hangs", "2", "CRITICAL")
 watchdog_test("watchdog-libcurl-hangs-timeout-state", "1.5:UNKNOWN", "UNKNOWN")
+
+
+def signal_test(name, signal_name):
+    @test(name)
+    def _(ctx):
+        """A signal from another process 1 s into a 10 s check that waits for Graph: UNKNOWN,
+        named, not a timeout (the watchdog's SIGALRM comes from the kernel's timer)."""
+        kill = '(sleep 1; kill -%s $$) & exec "$@"' % signal_name
+        res = ctx.run("graph-slow", "-t", "10", prefix=("sh", "-c", kill, "sh"))
+        expect(res, "UNKNOWN", "stopped by SIG%s from another process" % signal_name,
+               "(not a timeout)", absent=("timed out",))
+        if res.elapsed > 5:
+            fail("took %.1fs: the signal should end it at once%s" % (res.elapsed, res.describe()))
+
+
+for _signal in ("TERM", "INT", "ALRM"):
+    signal_test("external-sig%s-is-not-a-timeout" % _signal.lower(), _signal)
 
 
 # --- runner ----------------------------------------------------------------------------------

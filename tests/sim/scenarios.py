@@ -122,6 +122,12 @@ class GraphError:
         self.headers = dict(headers or {})
 
 
+class EchoSecret:
+    """A broken token endpoint that echoes the client secret it was sent in its
+    error_description, three times: raw, percent-encoded (lower-case hex, ~ as %7e, + for a
+    space) and with every character JSON-escaped (\\u0073..., \\/ for '/')."""
+
+
 class Sub:
     """A $batch sub-response: a GraphError, or a status with a literal body."""
 
@@ -654,6 +660,41 @@ SCENARIOS.update({
     "assertion-clock-ahead": dict(assertion_clock=20 * 60,
                                   note="the token endpoint's clock is 20 minutes ahead"),
 })
+
+
+# Leaks: servers echoing what must stay secret, and tokens unfit for a header.
+MALFORMED_TOKENS = {"crlf": "eyJ0eXAi.abc\r\nX-Injected: 1", "space": "eyJ0eXAi abc",
+                    "control": "eyJ0eXAi\x01abc", "quote": 'eyJ0eXAi"abc'}
+SCENARIOS.update({
+    "leak-token-echoes-secret": dict(
+        token=EchoSecret(),
+        note="token endpoint 401 whose error_description echoes the client secret raw, "
+             "percent-encoded and JSON-escaped"),
+    "leak-token-escaped": dict(
+        token={"escaped": True},
+        note="token answer written with the key access\\u005ftoken and a token holding '/' "
+             "written as \\/"),
+    "leak-org-echoes-authorization": dict(
+        org=graph_error_sub(400, "BadRequest", "Invalid request header {authorization}."),
+        note="organization sub-response 400 whose message echoes the Authorization header"),
+    "leak-sync-echoes-authorization": dict(
+        sync=graph_error_sub(400, "BadRequest", "Invalid request header {authorization}."),
+        note="feature-flag sub-response 400 whose message echoes the Authorization header"),
+    "hostile-many-headers": dict(batch=[{"delivery": "many-headers"}],
+                                 note="$batch answer with 100 KB of header lines"),
+    "hostile-giant-header-line": dict(batch=[{"delivery": "giant-header-line"}],
+                                      note="$batch answer with one header line of 200 KB"),
+    "hostile-bad-status-line": dict(batch=[{"delivery": "bad-status-line"}],
+                                    note="$batch answer whose status line has no status code"),
+    "token-429-forever": dict(
+        token=Reply(429, {"error": "temporarily_unavailable"}, headers={"Retry-After": "1"}),
+        note="token endpoint always 429 Retry-After 1 without an error_description"),
+})
+SCENARIOS.update({
+    "malformed-token-" + name: dict(
+        token={"access_token": token},
+        note="token answer whose access_token holds %s" % name)
+    for name, token in MALFORMED_TOKENS.items()})
 
 
 def scenario_name(tenant):

@@ -133,13 +133,17 @@ class State:
             entry["time"] = time.time()
             self.log.append(entry)
 
-    def issue_token(self, tenant, claims=None):
+    def issue_token(self, tenant, claims=None, slash=False):
+        """A JWT-like token bound to tenant; slash: with '/' in its signature part (RFC 6750
+        allows it in a bearer token), to be written escaped as \\/."""
         header = base64.urlsafe_b64encode(b'{"typ":"JWT","alg":"RS256","kid":"sim"}').rstrip(b"=")
         payload = dict({"aud": "https://graph.microsoft.com", "tid": tenant,
                         "nonce": secrets.token_hex(16)}, **(claims or {}))
         payload = json.dumps(payload).encode()
         token = b".".join([header, base64.urlsafe_b64encode(payload).rstrip(b"="),
                            base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=")]).decode()
+        if slash:
+            token += "/" + secrets.token_hex(8)
         with self.lock:
             self.tokens[token] = tenant
             self.token_numbers[token] = self.tokens_issued.get(tenant, 0)
@@ -277,8 +281,30 @@ def deliver_reset(handler, head, body):
     _reset(handler)
 
 
+def deliver_many_headers(handler, head, body):
+    """100 KB of extra header lines: above the plugin's 64 KiB limit, below libcurl's."""
+    extra = "".join("X-Padding-%d: %s\r\n" % (i, "p" * 90) for i in range(1000))
+    handler.connection.sendall(_with_header(head, "X-Start", "1").replace(
+        b"X-Start: 1\r\n", extra.encode()) + body)
+
+
+def deliver_giant_header_line(handler, head, body):
+    """One header line of 200 KB: above libcurl's own limit for a line (100 KB)."""
+    handler.connection.sendall(_with_header(head, "X-Giant", "g" * 200000) + body)
+
+
+def deliver_bad_status_line(handler, head, body):
+    """A status line that is not HTTP ("HTTP/1.1 OK", no code), then the answer."""
+    rest = head.split(b"\r\n", 1)[1]
+    handler.connection.sendall(b"HTTP/1.1 OK\r\n" + rest + body)
+    handler.close_connection = True
+
+
 DELIVERIES = {
     "normal": deliver_normal,
+    "many-headers": deliver_many_headers,
+    "giant-header-line": deliver_giant_header_line,
+    "bad-status-line": deliver_bad_status_line,
     "trickle": deliver_trickle,
     "cut-short": deliver_cut_short,
     "short-length": deliver_short_length,
@@ -498,6 +524,17 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.send(err.status, body, "application/json; charset=utf-8", headers, err.delivery)
 
+    def echo_secret(self, secret, now):
+        """401 invalid_client whose description quotes the secret in three spellings."""
+        percent = "".join(c if c.isalnum() or c in "-._" else
+                          "+" if c == " " else "%%%02x" % ord(c) for c in secret)
+        escaped = "".join("\\/" if c == "/" else "\\u%04x" % ord(c) for c in secret)
+        body = ('{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client '
+                'secret provided: \'%s\' (sent as %s, JSON %s).","error_codes":[7000215],'
+                '"timestamp":"%s"}' % (json.dumps(secret)[1:-1], percent, escaped,
+                                       aad_timestamp(now)))
+        self.send(401, body, "application/json; charset=utf-8")
+
     def token(self, method, tenant, body):
         st = self.server.state
         now = time.time()
@@ -576,6 +613,8 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 n = st.stats[tenant]["token"] - 1
             behaviour = behaviour[min(n, len(behaviour) - 1)]
+        if isinstance(behaviour, scenarios.EchoSecret):
+            return self.echo_secret(form.get("client_secret", ""), now)
         if isinstance(behaviour, AadError):
             return self.aad_error(behaviour, tenant, client_id, now)
         if isinstance(behaviour, Reply):
@@ -584,10 +623,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_reply(behaviour, now)
         if isinstance(behaviour, dict) and not self.wait(behaviour.get("delay", 0)):
             return
-        token = st.issue_token(tenant)
+        token = st.issue_token(tenant, slash=isinstance(behaviour, dict) and "escaped" in behaviour)
         expires = behaviour.get("expires_in", 3599) if isinstance(behaviour, dict) else 3599
-        self.send(200, {"token_type": "Bearer", "expires_in": expires, "ext_expires_in": expires,
-                        "access_token": token},
+        answer = {"token_type": "Bearer", "expires_in": expires, "ext_expires_in": expires,
+                  "access_token": token}
+        if isinstance(behaviour, dict) and "access_token" in behaviour:
+            answer["access_token"] = behaviour["access_token"]
+        if isinstance(behaviour, dict) and behaviour.get("escaped"):
+            answer = json.dumps(answer).replace('"access_token"', '"access\\u005ftoken"')
+            answer = answer.replace("/", "\\/")
+        self.send(200, answer,
                   "application/json; charset=utf-8",
                   {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
                    "x-ms-request-id": str(uuid.uuid4())},
@@ -609,7 +654,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def graph_error_body(self, err, now):
         rid = str(uuid.uuid4())
-        return {"error": {"code": err.code, "message": err.message,
+        # A broken service echoing the request's header (leak-*-echoes-authorization).
+        message = err.message.replace(
+            "{authorization}", "Authorization: " + self.headers.get("Authorization", ""))
+        return {"error": {"code": err.code, "message": message,
                           "innerError": {"date": graph_date(now), "request-id": rid,
                                          "client-request-id": self.client_request_id(rid)}}}
 

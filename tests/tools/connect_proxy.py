@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A tiny HTTP CONNECT proxy for the tests (python3 stdlib), which records what it was asked.
 
-    connect_proxy.py --port-file F --log F
+    connect_proxy.py --port-file F --log F [--auth USER:PASSWORD]
 
 Each request's first line is appended to the log file as it arrives ("CONNECT 127.0.0.1:4443
 HTTP/1.1", or "GET http://... HTTP/1.1"). CONNECT is relayed only to loopback addresses; any other
-request (a plain-HTTP proxy request) is answered 403 and not forwarded, so a test sees it.
+request (a plain-HTTP proxy request) is answered 403 and not forwarded, so a test sees it. With
+--auth, a CONNECT without that Basic Proxy-Authorization is answered 407 (RFC 9110 11.7.1).
 """
 
 import argparse
+import base64
 import os
 import select
 import signal
@@ -43,6 +45,11 @@ class ProxyHandler(socketserver.BaseRequestHandler):
             self.request.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
                                  b"Connection: close\r\n\r\n")
             return
+        if self.server.auth and not self.authorised(head):
+            self.request.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                                 b"Proxy-Authenticate: Basic realm=\"test\"\r\n"
+                                 b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            return
         host, _, port = parts[1].rpartition(":")
         try:
             upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
@@ -52,6 +59,14 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         with upstream:
             self.request.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             self.relay(upstream)
+
+    def authorised(self, head):
+        want = "Basic " + base64.b64encode(self.server.auth.encode()).decode()
+        for line in head.decode("latin-1").split("\r\n")[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "proxy-authorization" and value.strip() == want:
+                return True
+        return False
 
     def relay(self, upstream):
         sockets = [self.request, upstream]
@@ -70,8 +85,9 @@ class ProxyServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, auth=None):
         self.log_path = log_path
+        self.auth = auth
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), ProxyHandler)
 
@@ -84,8 +100,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--auth", help="USER:PASSWORD a CONNECT must carry (Basic)")
     a = p.parse_args()
-    server = ProxyServer(a.log)
+    server = ProxyServer(a.log, a.auth)
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % server.server_address[1])

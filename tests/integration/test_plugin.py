@@ -1022,7 +1022,7 @@ def _(ctx):
 def _(ctx):
     """The feature-flag sub-request's error becomes a detail line: redacted there too."""
     res = ctx.run("leak-sync-echoes-authorization")
-    expect(res, "OK", "last password sync 31m ago")
+    expect(res, "OK", "password sync 31m ago")
     expect(res, "OK", "Invalid request header Authorization: [redacted]", line1=False)
     expect_none_of(res, ctx.sim.tokens(), "the access token")
 

@@ -141,7 +141,7 @@ clean:
 # libFuzzer targets: tests/fuzz/fuzz_<name>.cpp with seeds in tests/fuzz/corpus/<name>/. Adding a
 # target is adding its name here.
 FUZZ_TARGETS = graph_json token_response timestamp duration range retry_after output redact \
-               extra_opts www_authenticate
+               extra_opts www_authenticate token_cache
 FUZZ_SECONDS ?= 60
 FUZZ_CXX     ?= clang++-14
 FUZZ_FLAGS    = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \

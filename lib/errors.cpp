@@ -25,6 +25,8 @@ CheckResult result_for_current_exception(State timeout_state) {
     return failure(State::Unknown, std::string(error.what()) + " (see --help)");
   } catch (const ConfigError &error) {
     return failure(State::Unknown, error.what());
+  } catch (const WaitError &error) {
+    return failure(State::Unknown, error.what());
   } catch (const TimeoutError &error) {
     return failure(timeout_state, error.what());
   } catch (const TransportError &error) {

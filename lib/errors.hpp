@@ -42,6 +42,12 @@ struct TimeoutError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The check cannot tell within its -t for a reason that says nothing about the tenant (another
+// check's token request is still running): UNKNOWN, never the -t state.
+struct WaitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // The token endpoint rejected the credentials (an AADSTS code): UNKNOWN.
 struct AuthError : std::runtime_error {
   using std::runtime_error::runtime_error;

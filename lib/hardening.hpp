@@ -6,7 +6,7 @@
 
 namespace cps {
 
-// No core dumps (they would hold the secret and the token); SIGPIPE ignored.
+// No core dumps (they would hold the secret and the token); SIGPIPE and SIGXFSZ ignored.
 void harden_process();
 
 // Writes all of text to standard output, retrying short writes.

@@ -2,6 +2,10 @@
 // The shared access-token cache, its lock, and the retry when Graph rejects a cached token.
 #include "token_cache.hpp"
 
+#include "cache_folder.hpp"
+#include "duration.hpp"
+#include "token_file.hpp"
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -9,7 +13,6 @@
 #include <fcntl.h>
 #include <memory>
 #include <openssl/evp.h>
-#include <pwd.h>
 #include <random>
 #include <stdexcept>
 #include <sys/file.h>
@@ -20,7 +23,6 @@
 namespace cps {
 namespace {
 
-constexpr std::string_view file_magic = "check_password_sync token v1\n";
 constexpr off_t max_cache_file = 16 * 1024;
 
 void append_field(std::string &out, std::string_view field) {
@@ -29,30 +31,15 @@ void append_field(std::string &out, std::string_view field) {
   out += field;
 }
 
-std::string home_directory(const Environment &env) {
-  if (auto home = env("HOME"); home && !home->empty() && home->front() == '/') {
-    return *home;
-  }
-  std::array<char, 4096> buffer{};
-  struct passwd entry {};
-  struct passwd *found = nullptr;
-  if (::getpwuid_r(::geteuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr && found->pw_dir != nullptr && found->pw_dir[0] == '/') {
-    return found->pw_dir;
-  }
-  return {};
-}
-
-std::string parent_of(const std::string &path) {
-  std::size_t slash = path.find_last_of('/');
-  return slash == std::string::npos || slash == 0 ? std::string() : path.substr(0, slash);
+std::string error_text(const std::string &what, int error) {
+  return what + ": " + std::strerror(error);
 }
 
 // Why a directory may not hold tokens, or empty when it may.
 std::string unsafe_directory(int fd, const std::string &dir) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
-    return "cannot inspect " + dir + ": " + std::strerror(errno);
+    return error_text("cannot inspect " + dir, errno);
   }
   if (info.st_uid != ::geteuid()) {
     return dir + " belongs to uid " + std::to_string(info.st_uid) + ", not to uid " +
@@ -64,47 +51,43 @@ std::string unsafe_directory(int fd, const std::string &dir) {
   return {};
 }
 
-std::string open_failure(const std::string &dir, int error) {
+std::string open_failure(int parent, const std::string &leaf, const std::string &dir, int error) {
   struct stat info {};
-  if (error == ELOOP || (::lstat(dir.c_str(), &info) == 0 && S_ISLNK(info.st_mode))) {
+  if (error == ELOOP ||
+      (::fstatat(parent, leaf.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(info.st_mode))) {
     return dir + " is a symbolic link";
   }
   if (error == ENOTDIR) {
     return dir + " is not a directory";
   }
-  return "cannot open " + dir + ": " + std::strerror(error);
+  return error_text("cannot open " + dir, error);
 }
 
-std::string serialise(const AccessToken &token) {
-  std::string text(file_magic);
-  text += std::to_string(token.expires_at);
-  text += '\n';
-  text += token.value.reveal();
-  text += '\n';
-  return text;
+// dir without trailing `/` and `/.` components: `DIR/./` names DIR itself, and DIR is what must
+// not be a symbolic link (a trailing slash would make open(2) follow it).
+std::string without_trailing_dots(std::string dir) {
+  for (;;) {
+    if (dir.size() > 1 && dir.back() == '/') {
+      dir.pop_back();
+    } else if (dir.size() > 2 && dir.compare(dir.size() - 2, 2, "/.") == 0) {
+      dir.resize(dir.size() - 2);
+    } else {
+      return dir;
+    }
+  }
 }
 
-std::optional<AccessToken> parse_cache_file(const std::string &text) {
-  if (text.rfind(file_magic, 0) != 0) {
-    return std::nullopt;
+// The folder that holds `leaf` ("." for a relative name without a slash).
+std::pair<std::string, std::string> split_leaf(const std::string &dir) {
+  std::size_t slash = dir.find_last_of('/');
+  if (slash == std::string::npos) {
+    return {".", dir};
   }
-  std::size_t start = file_magic.size();
-  std::size_t newline = text.find('\n', start);
-  if (newline == std::string::npos || text.empty() || text.back() != '\n') {
-    return std::nullopt;
-  }
-  std::string expiry = text.substr(start, newline - start);
-  char *end = nullptr;
-  long long expires_at = std::strtoll(expiry.c_str(), &end, 10);
-  std::string_view token(text);
-  token = token.substr(newline + 1, text.size() - newline - 2);
-  if (expiry.empty() || *end != '\0' || expires_at <= 0 || !is_bearer_token(token)) {
-    return std::nullopt;
-  }
-  return AccessToken{Secret(std::string(token)), expires_at};
+  return {slash == 0 ? "/" : dir.substr(0, slash), dir.substr(slash + 1)};
 }
 
-// The whole content of a small file, or nullopt when it is absent, unsafe or unreadable.
+// The whole content of a small file, or nullopt when it is absent, unsafe or unreadable. Only the
+// user may read a token file: a group- or world-readable one may have been read by others.
 std::optional<Secret> read_private_file(int dir, const std::string &name) {
   Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   struct stat info {};
@@ -121,11 +104,30 @@ std::optional<Secret> read_private_file(int dir, const std::string &name) {
 }
 
 // A temporary file this much older than a new one was left by a check killed between writing and
-// renaming (the watchdog, or the scheduler's SIGKILL). It holds a token: it goes.
+// renaming (the watchdog, or the scheduler's SIGKILL). It holds a token: it goes. A check writes
+// and renames within milliseconds, so a younger one may be another check's, still being written.
 constexpr time_t stale_temp_seconds = 60;
 
+bool is_lower_hex(std::string_view text) {
+  return !text.empty() && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+bool is_digits(std::string_view text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Exactly the names temp_name() makes: `.<64 hex>.tmp.<pid>.<random>`. Nothing else in the folder
+// is the plugin's to delete (`--token-cache ~` holds the user's own files).
 bool is_temp_name(std::string_view name) {
-  return !name.empty() && name.front() == '.' && name.find(".tmp.") != std::string_view::npos;
+  constexpr std::string_view marker = ".tmp.";
+  if (name.size() < 1 + 64 + marker.size() || name.front() != '.' ||
+      !is_lower_hex(name.substr(1, 64)) || name.substr(65, marker.size()) != marker) {
+    return false;
+  }
+  std::string_view numbers = name.substr(65 + marker.size());
+  std::size_t dot = numbers.find('.');
+  return dot != std::string_view::npos && is_digits(numbers.substr(0, dot)) &&
+         is_digits(numbers.substr(dot + 1));
 }
 
 // Removes stale temporary files, measured by the file system's clock against reference, the
@@ -141,7 +143,7 @@ void remove_stale_temp_files(int dir, time_t reference) {
   while (const dirent *entry = ::readdir(entries)) {
     struct stat info {};
     if (is_temp_name(entry->d_name) &&
-        ::fstatat(dir, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+        ::fstatat(dir, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(info.st_mode) &&
         info.st_mtime + stale_temp_seconds < reference) {
       ::unlinkat(dir, entry->d_name, 0);
     }
@@ -190,65 +192,81 @@ std::string token_cache_key(const TokenCacheKey &key) {
   return sha256_hex(text);
 }
 
-std::string default_token_cache_dir(const Environment &env) {
-  if (auto xdg = env("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
-    return *xdg + "/check_password_sync";
-  }
-  std::string home = home_directory(env);
-  return home.empty() ? std::string() : home + "/.cache/check_password_sync";
+std::chrono::milliseconds graph_reserve(std::chrono::milliseconds budget) {
+  return std::min(budget * 2 / 5, std::chrono::milliseconds(3000));
 }
 
 std::optional<TokenCache> TokenCache::open(const std::string &dir, bool create_parent,
                                            std::string &why_not) {
-  if (create_parent && !parent_of(dir).empty()) {
-    ::mkdir(parent_of(dir).c_str(), 0700); // ~/.cache; an error shows when opening dir
+  std::string path = without_trailing_dots(dir);
+  auto [parent, leaf] = split_leaf(path);
+  if (create_parent && parent != "/") {
+    ::mkdir(parent.c_str(), 0700); // ~/.cache; an error shows when opening dir
   }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    why_not = "cannot create " + dir + ": " + std::strerror(errno);
+  Fd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!parent_fd.valid()) {
+    why_not = error_text(errno == ENOENT ? "cannot create " + dir : "cannot open " + parent, errno);
     return std::nullopt;
   }
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (leaf.empty()) { // the root folder itself
+    leaf = ".";
+  }
+  if (::mkdirat(parent_fd.get(), leaf.c_str(), 0700) != 0 && errno != EEXIST) {
+    why_not = error_text("cannot create " + dir, errno);
+    return std::nullopt;
+  }
+  Fd fd(::openat(parent_fd.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) {
-    why_not = open_failure(dir, errno);
+    why_not = open_failure(parent_fd.get(), leaf, dir, errno);
     return std::nullopt;
   }
   why_not = unsafe_directory(fd.get(), dir);
   if (!why_not.empty()) {
     return std::nullopt;
   }
-  return TokenCache(std::move(fd));
+  return TokenCache(std::move(fd), dir);
 }
 
 std::optional<AccessToken> TokenCache::load(const std::string &key, std::int64_t now) const {
   std::optional<Secret> content = read_private_file(dir_.get(), key + ".token");
-  if (!content) {
+  if (!content || content->empty()) {
     return std::nullopt;
   }
-  std::optional<AccessToken> token = parse_cache_file(content->reveal());
-  if (!token || token->expires_at - token_reuse_margin <= now) {
+  std::optional<TokenRecord> record = parse_token_record(content->reveal());
+  if (!record || record->token.expires_at - token_reuse_margin <= now) {
     return std::nullopt;
   }
-  return token;
+  return std::move(record->token);
 }
 
-bool TokenCache::store(const std::string &key, const AccessToken &token, std::int64_t now) const {
-  if (token.expires_at - token_reuse_margin <= now || !is_bearer_token(token.value.reveal())) {
+bool TokenCache::store(const std::string &key, const AccessToken &token, std::int64_t now,
+                       std::string &why_not) const {
+  why_not.clear();
+  if (token.expires_at - token_reuse_margin <= now || !is_cacheable_token(token.value.reveal())) {
     return false; // nobody could reuse it
   }
   std::string temp = temp_name(key);
   Fd fd(::openat(dir_.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                  0600));
   if (!fd.valid()) {
+    why_not = error_text("cannot create a file in " + path_, errno);
     return false;
   }
   struct stat created {};
   if (::fstat(fd.get(), &created) == 0) {
     remove_stale_temp_files(dir_.get(), created.st_mtime);
   }
-  Secret content(serialise(token));
-  bool written = ::fchmod(fd.get(), 0600) == 0 && write_fully(fd.get(), content.reveal());
-  fd.reset();
-  if (!written || ::renameat(dir_.get(), temp.c_str(), dir_.get(), (key + ".token").c_str()) != 0) {
+  Secret content = serialise_token_record(TokenRecord{AccessToken{Secret(token.value.reveal()),
+                                                                  token.expires_at}});
+  // With SIGXFSZ ignored (harden_process), a file-size limit is EFBIG here, not a killed check.
+  if (::fchmod(fd.get(), 0600) != 0 || !write_fully(fd.get(), content.reveal())) {
+    why_not = error_text("cannot write a token file in " + path_, errno);
+  } else if (::close(fd.release()) != 0) {
+    why_not = error_text("cannot write a token file in " + path_, errno); // NFS, quota
+  } else if (::renameat(dir_.get(), temp.c_str(), dir_.get(), (key + ".token").c_str()) != 0) {
+    why_not = error_text("cannot rename a token file in " + path_, errno);
+  }
+  if (!why_not.empty()) {
     ::unlinkat(dir_.get(), temp.c_str(), 0);
     return false;
   }
@@ -283,22 +301,29 @@ void TokenCache::drop(const std::string &key) const {
   ::unlinkat(dir_.get(), (key + ".token").c_str(), 0);
 }
 
-Fd TokenCache::lock(const std::string &key, std::chrono::milliseconds wait) const {
+CacheLock TokenCache::lock(const std::string &key, std::chrono::milliseconds wait) const {
+  CacheLock lock;
   Fd fd(::openat(dir_.get(), (key + ".lock").c_str(),
                  O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
   if (!fd.valid()) {
-    return Fd();
+    lock.error = error_text("cannot open a lock file in " + path_, errno);
+    return lock;
   }
   auto give_up = std::chrono::steady_clock::now() + wait;
   std::chrono::milliseconds pause(2);
   while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-    if ((errno != EWOULDBLOCK && errno != EINTR) || std::chrono::steady_clock::now() >= give_up) {
-      return Fd();
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      lock.error = error_text("cannot lock a file in " + path_, errno);
+      return lock;
+    }
+    if (std::chrono::steady_clock::now() >= give_up) {
+      return lock;
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(25));
   }
-  return fd;
+  lock.fd = std::move(fd);
+  return lock;
 }
 
 std::optional<TokenCache> open_token_cache(const Config &config, const Environment &env,
@@ -307,18 +332,17 @@ std::optional<TokenCache> open_token_cache(const Config &config, const Environme
     trace.note(2, "token cache disabled (--no-token-cache)");
     return std::nullopt;
   }
-  bool chosen = !config.token_cache_dir.empty();
-  std::string dir = chosen ? config.token_cache_dir : default_token_cache_dir(env);
-  std::string why_not = dir.empty() ? "no home directory for the default cache directory" : "";
-  std::optional<TokenCache> cache;
-  if (!dir.empty()) {
-    cache = TokenCache::open(dir, !chosen, why_not);
+  CacheFolder folder{config.token_cache_dir, "from --token-cache", false};
+  if (folder.path.empty()) {
+    folder = default_cache_folder(env);
   }
+  std::string why_not;
+  std::optional<TokenCache> cache = TokenCache::open(folder.path, folder.create_parent, why_not);
   if (!cache) {
     trace.note(0, "token cache not used: " + why_not);
     return std::nullopt;
   }
-  trace.note(2, "token cache " + dir);
+  trace.note(1, "token cache folder " + folder.path + " (" + folder.origin + ")");
   return cache;
 }
 
@@ -341,31 +365,46 @@ bool TokenSource::take_cached() {
   return true;
 }
 
+// One detail line names the error; the check goes on without the cache.
+void TokenSource::give_up_cache(const std::string &why) {
+  trace_.note(0, "token cache not used: " + why);
+  cache_.reset();
+}
+
 void TokenSource::fetch_and_store() {
   token_ = fetch_();
   from_cache_ = false;
-  if (cache_ && !cache_->store(key_, *token_, now_())) {
-    trace_.note(1, "access token not cached (cannot write it, or it expires within 5 minutes)");
+  std::string why_not;
+  if (cache_ && !cache_->store(key_, *token_, now_(), why_not)) {
+    if (why_not.empty()) {
+      trace_.note(1, "access token not cached: it expires within 5 minutes");
+    } else {
+      give_up_cache(why_not);
+    }
   }
 }
 
 const AccessToken &TokenSource::get() {
-  if (token_) {
+  if (token_ || (cache_ && take_cached())) {
     return *token_;
   }
-  if (!cache_) {
-    fetch_and_store();
-    return *token_;
-  }
-  if (take_cached()) {
-    return *token_;
-  }
-  // Cold or expired: one process fetches, the others wait for its token (half the time left).
-  Fd lock = cache_->lock(key_, deadline_.remaining() / 2);
-  if (!lock.valid()) {
-    trace_.note(1, "token cache lock not acquired in time; fetching a token anyway");
-  } else if (take_cached()) {
-    return *token_;
+  CacheLock lock; // held until the new token is stored, so that waiting checks then find it
+  if (cache_) {
+    // Cold or expired: one check fetches, the others wait for its token while their -t allows.
+    auto before = deadline_.remaining();
+    auto reserve = graph_reserve(deadline_.budget());
+    lock = cache_->lock(key_, before > reserve ? before - reserve : std::chrono::milliseconds(0));
+    if (!lock.error.empty()) {
+      give_up_cache(lock.error);
+    } else if (!lock.held()) {
+      throw WaitError("cannot tell: another check's access token request was still running "
+                      "after waiting " + format_seconds(before - deadline_.remaining()) +
+                      " for it (slow token endpoint); the " +
+                      format_seconds(deadline_.remaining()) + " left of -t " +
+                      format_seconds(deadline_.budget()) + " are kept for Graph");
+    } else if (take_cached()) {
+      return *token_;
+    }
   }
   fetch_and_store();
   return *token_;

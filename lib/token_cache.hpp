@@ -39,15 +39,26 @@ struct TokenCacheKey {
 // SHA-256 hex of the length-prefixed fields: the cache file's name.
 std::string token_cache_key(const TokenCacheKey &key);
 
-// $XDG_CACHE_HOME/check_password_sync (if absolute), else $HOME/.cache/check_password_sync (HOME
-// from the environment, else the password database). Empty when there is no home directory.
-std::string default_token_cache_dir(const Environment &env);
+// A check that waits for another check's token request keeps this much of its -t for its own
+// Graph request: 40% of -t, at most 3 s (a $batch answers in well under a second; the rest covers a
+// retry). With -t 10 it waits up to 7 s for the other check's token.
+std::chrono::milliseconds graph_reserve(std::chrono::milliseconds budget);
+
+// The exclusive lock on one key: held, not acquired in time (another check holds it), or not
+// possible at all (error says why: a read-only folder, no permission).
+struct CacheLock {
+  Fd fd;
+  std::string error;
+  bool held() const { return fd.valid(); }
+};
 
 // A cache directory that is known to be safe: a real directory (not a symlink) owned by the user
 // and not writable by group or others. All files are opened relative to it.
 class TokenCache {
 public:
   // Opens dir, creating it (mode 0700) when missing. On refusal returns nullopt and sets why_not.
+  // A symbolic link is refused however dir is spelt (`DIR`, `DIR/`, `DIR/.`): the last component is
+  // opened with O_NOFOLLOW relative to its parent, and what was opened is checked (fstat).
   static std::optional<TokenCache> open(const std::string &dir, bool create_parent,
                                         std::string &why_not);
 
@@ -55,8 +66,11 @@ public:
   // than token_reuse_margin seconds after now.
   std::optional<AccessToken> load(const std::string &key, std::int64_t now) const;
 
-  // Writes the token atomically (temp file, mode 0600, rename). False when it could not.
-  bool store(const std::string &key, const AccessToken &token, std::int64_t now) const;
+  // Writes the token atomically (temp file, mode 0600, rename). False when it was not stored:
+  // why_not names the error (EFBIG, ENOSPC, EROFS, EACCES...), or stays empty when the token
+  // expires too soon for anybody to reuse it.
+  bool store(const std::string &key, const AccessToken &token, std::int64_t now,
+             std::string &why_not) const;
 
   void drop(const std::string &key) const;
 
@@ -66,13 +80,15 @@ public:
   std::optional<std::string> load_graph_notes(const std::string &key) const;
   bool store_graph_notes(const std::string &key, const std::string &text) const;
 
-  // An exclusive flock on the key's lock file, waiting at most `wait`; an invalid Fd if it was not
-  // acquired in time.
-  Fd lock(const std::string &key, std::chrono::milliseconds wait) const;
+  // An exclusive flock on the key's lock file, waiting at most `wait`.
+  CacheLock lock(const std::string &key, std::chrono::milliseconds wait) const;
+
+  const std::string &path() const { return path_; }
 
 private:
-  explicit TokenCache(Fd dir) : dir_(std::move(dir)) {}
+  TokenCache(Fd dir, std::string path) : dir_(std::move(dir)), path_(std::move(path)) {}
   Fd dir_;
+  std::string path_;
 };
 
 // The cache the configuration asks for, or nullopt (disabled, or refused with one line in the
@@ -81,7 +97,10 @@ std::optional<TokenCache> open_token_cache(const Config &config, const Environme
                                            Trace &trace);
 
 // Hands out the access token for one check: from the cache, else fetched once (single flight
-// across processes) and stored.
+// across processes) and stored. A check that finds another one fetching waits for it until
+// graph_reserve() of its -t is left, then uses its token; if that check is still fetching, it
+// throws WaitError (UNKNOWN, "cannot tell"), never a timeout. A cache that cannot be written is
+// given up with one detail line naming the error; the check goes on without it.
 class TokenSource {
 public:
   using Fetch = std::function<AccessToken()>;
@@ -103,6 +122,7 @@ public:
 private:
   bool take_cached();
   void fetch_and_store();
+  void give_up_cache(const std::string &why);
 
   std::optional<TokenCache> cache_;
   std::string key_;

@@ -15,10 +15,13 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <csignal>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <thread>
 #include <vector>
 
 using namespace cps;
@@ -71,6 +74,16 @@ std::vector<std::string> list_dir(const std::string &path) {
   return names;
 }
 
+std::vector<std::string> token_files_in(const std::string &path) {
+  std::vector<std::string> names = list_dir(path);
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [](const std::string &name) {
+                               return name.size() < 6 || name.substr(name.size() - 6) != ".token";
+                             }),
+              names.end());
+  return names;
+}
+
 mode_t mode_of(const std::string &path) {
   struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
@@ -82,6 +95,22 @@ AccessToken token(std::string value, std::int64_t expires_at) {
 }
 
 const std::string key = std::string(64, 'a');
+
+bool stored(const TokenCache &cache, const std::string &name, const AccessToken &value) {
+  std::string why_not;
+  bool done = cache.store(name, value, now, why_not);
+  CHECK_MESSAGE(why_not.empty(), why_not);
+  return done;
+}
+
+// A file written as another program would (the test's own content, mode 0600).
+void write_file(const std::string &path, const std::string &content) {
+  ::unlink(path.c_str());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  ::close(fd);
+}
 
 } // namespace
 
@@ -115,20 +144,6 @@ TEST_CASE("token_cache: the key is a hash of every field and never shows the sec
   shifted.tenant = "contoso.onmicrosoft.co";
   shifted.client_id = "mclient";
   CHECK(token_cache_key(shifted) != hashed);
-}
-
-TEST_CASE("token_cache: default folder") {
-  CHECK(default_token_cache_dir(environment({{"XDG_CACHE_HOME", "/x/cache"}, {"HOME", "/h"}})) ==
-        "/x/cache/check_password_sync");
-  CHECK(default_token_cache_dir(environment({{"HOME", "/home/nagios"}})) ==
-        "/home/nagios/.cache/check_password_sync");
-  // A relative XDG_CACHE_HOME is invalid (XDG base directory specification): ignored.
-  CHECK(default_token_cache_dir(environment({{"XDG_CACHE_HOME", "cache"}, {"HOME", "/h"}})) ==
-        "/h/.cache/check_password_sync");
-  // Without HOME: the password database's home of the user.
-  std::string fallback = default_token_cache_dir(environment({}));
-  CHECK(fallback.rfind("/", 0) == 0);
-  CHECK(fallback.size() > std::string("/.cache/check_password_sync").size());
 }
 
 TEST_CASE("token_cache: a missing folder is created 0700, its parent too when asked") {
@@ -176,7 +191,7 @@ TEST_CASE("token_cache: store and load, 0600, expiry with a 5-minute margin") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);
   CHECK_FALSE(cache.load(key, now).has_value());
-  CHECK(cache.store(key, token("eyJ0.payload.sig-_~+/=", now + 3599), now));
+  CHECK(stored(cache, key, token("eyJ0.payload.sig-_~+/=", now + 3599)));
   std::string path = temp.path + "/" + key + ".token";
   CHECK(mode_of(path) == 0600);
   CHECK(read_file(path).find("eyJ0.payload.sig-_~+/=") != std::string::npos);
@@ -212,17 +227,17 @@ TEST_CASE("token_cache: notes on the tenant's Graph sit next to the token, 0600"
 TEST_CASE("token_cache: nothing is stored that nobody could reuse or send") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);
-  CHECK_FALSE(cache.store(key, token("short-lived", now + 300), now));
-  CHECK_FALSE(cache.store(key, token("with\r\nInjected: header", now + 3599), now));
-  CHECK_FALSE(cache.store(key, token("", now + 3599), now));
+  CHECK_FALSE(stored(cache, key, token("short-lived", now + 300)));
+  CHECK_FALSE(stored(cache, key, token("with\r\nInjected: header", now + 3599)));
+  CHECK_FALSE(stored(cache, key, token("", now + 3599)));
   CHECK_FALSE(cache.load(key, now).has_value());
 }
 
 TEST_CASE("token_cache: a replaced file is read whole; no temp files are left") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);
-  CHECK(cache.store(key, token("first", now + 3599), now));
-  CHECK(cache.store(key, token("second", now + 3599), now));
+  CHECK(stored(cache, key, token("first", now + 3599)));
+  CHECK(stored(cache, key, token("second", now + 3599)));
   CHECK(cache.load(key, now)->value.reveal() == "second");
   CHECK(list_dir(temp.path) == std::vector<std::string>{key + ".token"});
 }
@@ -231,26 +246,32 @@ TEST_CASE("token_cache: unsafe or malformed files are ignored") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);
   std::string path = temp.path + "/" + key + ".token";
-  CHECK(cache.store(key, token("tok", now + 3599), now));
+  CHECK(stored(cache, key, token("tok", now + 3599)));
   REQUIRE(::chmod(path.c_str(), 0644) == 0);
   CHECK_FALSE(cache.load(key, now).has_value()); // readable by others: not trusted
 
-  for (std::string content : {std::string("garbage"), std::string("check_password_sync token v1\n"),
-                              std::string("check_password_sync token v1\nsoon\ntok\n"),
-                              std::string("check_password_sync token v1\n1900000000\ntok"),
-                              std::string("check_password_sync token v1\n1900000000\nto k\n"),
-                              std::string("check_password_sync token v1\n1900000000\n\n")}) {
-    ::unlink(path.c_str());
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    REQUIRE(fd >= 0);
-    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-    ::close(fd);
+  REQUIRE(::chmod(path.c_str(), 0640) == 0);
+  CHECK_FALSE(cache.load(key, now).has_value()); // readable by the group: not trusted either
+  REQUIRE(::chmod(path.c_str(), 0600) == 0);
+  CHECK(cache.load(key, now).has_value());
+
+  const std::string v2 = "check_password_sync token v2\n";
+  for (const std::string &content :
+       {std::string("garbage"), v2, v2 + "expires_at soon\naccess_token tok\n",
+        v2 + "expires_at 1900000000\naccess_token tok", v2 + "expires_at 1900000000\naccess_token to k\n",
+        v2 + "expires_at 1900000000\naccess_token \n", v2 + "access_token tok\n",
+        v2 + "expires_at 1900000000\nexpires_at 1900000000\naccess_token tok\n",
+        std::string("check_password_sync token v1\n1900000000\ntok\n")}) {
+    write_file(path, content);
     CHECK_MESSAGE(!cache.load(key, now).has_value(), content);
   }
+  // A field a newer plugin writes is skipped, not a reason to fetch a new token.
+  write_file(path, v2 + "expires_at 1900000000\nsome_new_field yes\naccess_token tok\n");
+  CHECK(cache.load(key, now)->value.reveal() == "tok");
 
   ::unlink(path.c_str());
   std::string elsewhere = temp.path + "/elsewhere";
-  CHECK(cache.store(std::string(64, 'c'), token("tok", now + 3599), now));
+  CHECK(stored(cache, std::string(64, 'c'), token("tok", now + 3599)));
   REQUIRE(::rename((temp.path + "/" + std::string(64, 'c') + ".token").c_str(),
                    elsewhere.c_str()) == 0);
   REQUIRE(::symlink(elsewhere.c_str(), path.c_str()) == 0);
@@ -260,19 +281,37 @@ TEST_CASE("token_cache: unsafe or malformed files are ignored") {
 TEST_CASE("token_cache: the lock is exclusive and gives up after its wait") {
   TempDir temp;
   TokenCache cache = open_cache(temp.path);
-  Fd held = cache.lock(key, std::chrono::milliseconds(100));
-  REQUIRE(held.valid());
+  CacheLock held = cache.lock(key, std::chrono::milliseconds(100));
+  REQUIRE(held.held());
   CHECK(mode_of(temp.path + "/" + key + ".lock") == 0600);
   // flock locks belong to the open file description: another open of the file is another owner.
   auto started = std::chrono::steady_clock::now();
-  Fd second = cache.lock(key, std::chrono::milliseconds(150));
+  CacheLock second = cache.lock(key, std::chrono::milliseconds(150));
   auto waited = std::chrono::steady_clock::now() - started;
-  CHECK_FALSE(second.valid());
+  CHECK_FALSE(second.held());
+  CHECK(second.error.empty()); // held by another check: not an error
   CHECK(waited >= std::chrono::milliseconds(150));
   CHECK(waited < std::chrono::milliseconds(1000));
-  CHECK(cache.lock(std::string(64, 'd'), std::chrono::milliseconds(0)).valid()); // other key
-  held.reset();
-  CHECK(cache.lock(key, std::chrono::milliseconds(0)).valid());
+  CHECK(cache.lock(std::string(64, 'd'), std::chrono::milliseconds(0)).held()); // other key
+  held.fd.reset();
+  CHECK(cache.lock(key, std::chrono::milliseconds(0)).held());
+}
+
+TEST_CASE("token_cache: a lock that cannot be taken names the error, not a timeout") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  REQUIRE(::mkdir((temp.path + "/" + key + ".lock").c_str(), 0700) == 0);
+  CacheLock lock = cache.lock(key, std::chrono::milliseconds(2000));
+  CHECK_FALSE(lock.held());
+  CHECK(lock.error == "cannot open a lock file in " + temp.path + ": Is a directory");
+}
+
+TEST_CASE("token_cache: a waiting check keeps 40% of -t, at most 3 s, for Graph") {
+  using std::chrono::milliseconds;
+  CHECK(graph_reserve(milliseconds(10000)) == milliseconds(3000));
+  CHECK(graph_reserve(milliseconds(60000)) == milliseconds(3000));
+  CHECK(graph_reserve(milliseconds(5000)) == milliseconds(2000));
+  CHECK(graph_reserve(milliseconds(1000)) == milliseconds(400));
 }
 
 namespace {
@@ -443,8 +482,155 @@ TEST_CASE("token_cache: a stale temporary file (a killed check's) is removed by 
   }
   struct timespec times[2] = {{::time(nullptr) - 120, 0}, {::time(nullptr) - 120, 0}};
   REQUIRE(::utimensat(AT_FDCWD, stale.c_str(), times, 0) == 0);
-  CHECK(cache.store(key, token("new", now + 3599), now));
+  CHECK(stored(cache, key, token("new", now + 3599)));
   CHECK(::access(stale.c_str(), F_OK) != 0); // two minutes old: removed
   CHECK(::access(fresh.c_str(), F_OK) == 0); // maybe another check's, still writing: kept
   CHECK(cache.load(key, now)->value.reveal() == "new");
+}
+
+TEST_CASE("token_cache: only the plugin's own stale temporary files are removed") {
+  TempDir temp;
+  TokenCache cache = open_cache(temp.path);
+  const std::string hex = std::string(64, 'e');
+  // The user's own files in a folder shared with the cache (--token-cache ~): never touched.
+  std::vector<std::string> foreign = {".notes.tmp.bak", "." + hex + ".tmp.1.x",
+                                      "." + hex + ".tmp.12", "." + std::string(63, 'e') + ".tmp.1.2",
+                                      "." + std::string(64, 'E') + ".tmp.1.2", hex + ".tmp.1.2",
+                                      "." + hex + ".tmp.1.2.bak"};
+  const std::string stale = "." + hex + ".tmp.123.456";
+  const std::string writing = "." + std::string(64, 'f') + ".tmp.789.1"; // another check's
+  const time_t made = ::time(nullptr);
+  for (const std::string &name : foreign) {
+    write_file(temp.path + "/" + name, "user data\n");
+  }
+  write_file(temp.path + "/" + stale, "left behind\n");
+  write_file(temp.path + "/" + writing, "being written\n");
+  auto age = [&](const std::string &name, time_t seconds) {
+    struct timespec times[2] = {{made - seconds, 0}, {made - seconds, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, (temp.path + "/" + name).c_str(), times, 0) == 0);
+  };
+  for (const std::string &name : foreign) {
+    age(name, 3600);
+  }
+  age(stale, 120);
+  age(writing, 30); // a check that has been running for 30 s may still be writing it
+  CHECK(stored(cache, key, token("new", now + 3599)));
+  CHECK(::access((temp.path + "/" + stale).c_str(), F_OK) != 0);
+  CHECK(::access((temp.path + "/" + writing).c_str(), F_OK) == 0);
+  for (const std::string &name : foreign) {
+    CHECK_MESSAGE(::access((temp.path + "/" + name).c_str(), F_OK) == 0, name);
+  }
+}
+
+TEST_CASE("token_cache: a symbolic link is refused however the folder is spelt") {
+  TempDir temp;
+  std::string good = temp.path + "/good";
+  REQUIRE(::mkdir(good.c_str(), 0700) == 0);
+  std::string link = temp.path + "/link";
+  REQUIRE(::symlink(good.c_str(), link.c_str()) == 0);
+  for (const std::string &spelling : {link, link + "/", link + "/.", link + "//", link + "/./"}) {
+    CHECK_MESSAGE(refusal(spelling).find("is a symbolic link") != std::string::npos, spelling);
+  }
+  for (const std::string &spelling : {good + "/", good + "/.", good + "/./"}) {
+    std::string why_not;
+    CHECK_MESSAGE(TokenCache::open(spelling, false, why_not).has_value(), spelling, why_not);
+  }
+  // A relative name is relative to the working folder.
+  REQUIRE(::chdir(temp.path.c_str()) == 0);
+  CHECK(refusal("link/.").find("is a symbolic link") != std::string::npos);
+  std::string why_not;
+  CHECK(TokenCache::open("good/", false, why_not).has_value());
+  REQUIRE(::chdir("/") == 0);
+}
+
+TEST_CASE("token_cache: a file-size limit fails the write with EFBIG, named") {
+  TempDir temp;
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    struct rlimit none {};
+    ::setrlimit(RLIMIT_FSIZE, &none);
+    ::signal(SIGXFSZ, SIG_IGN); // as harden_process() does
+    std::string why_not;
+    auto cache = TokenCache::open(temp.path, false, why_not);
+    bool ok = cache && !cache->store(key, token("tok", now + 3599), now, why_not) &&
+              why_not == "cannot write a token file in " + temp.path + ": File too large" &&
+              list_dir(temp.path).empty(); // the temporary file is gone too
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+namespace {
+
+// A TokenSource whose fetches are counted, with its own -t.
+struct Waiter {
+  explicit Waiter(const std::string &dir, std::chrono::milliseconds budget)
+      : deadline(budget),
+        source(open_cache(dir), key,
+               [this] {
+                 ++fetches;
+                 return token("own", now + 3599);
+               },
+               deadline, trace, [] { return now; }) {}
+  Trace trace{2};
+  Deadline deadline;
+  int fetches = 0;
+  TokenSource source;
+};
+
+} // namespace
+
+TEST_CASE("token_cache: a waiting check uses the token of the check that held the lock") {
+  TempDir temp;
+  TokenCache holder = open_cache(temp.path);
+  CacheLock lock = holder.lock(key, std::chrono::milliseconds(0));
+  REQUIRE(lock.held());
+  std::thread other([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600)); // a slow token endpoint
+    std::string why_not;
+    holder.store(key, token("holders", now + 3599), now, why_not);
+    lock.fd.reset();
+  });
+  Waiter waiter(temp.path, std::chrono::milliseconds(2000));
+  CHECK(waiter.source.get().value.reveal() == "holders");
+  other.join();
+  CHECK(waiter.fetches == 0);
+  CHECK(waiter.source.from_cache());
+}
+
+TEST_CASE("token_cache: waiting keeps time for Graph and ends in 'cannot tell', not a fetch") {
+  TempDir temp;
+  TokenCache holder = open_cache(temp.path);
+  CacheLock lock = holder.lock(key, std::chrono::milliseconds(0));
+  REQUIRE(lock.held());
+  Waiter waiter(temp.path, std::chrono::milliseconds(1000));
+  std::string message;
+  try {
+    waiter.source.get();
+  } catch (const WaitError &error) {
+    message = error.what();
+  }
+  // 40% of the 1 s deadline is left: the wait took 0.6 s, not the whole deadline.
+  CHECK(waiter.deadline.remaining() >= std::chrono::milliseconds(300));
+  CHECK(waiter.deadline.remaining() <= std::chrono::milliseconds(400));
+  CHECK(waiter.fetches == 0);
+  CHECK(message.rfind("cannot tell: another check's access token request was still running", 0) ==
+        0);
+  CHECK(message.find("-t 1s") != std::string::npos);
+}
+
+TEST_CASE("token_cache: a cache that cannot be written is given up with one line, the check goes on") {
+  TempDir temp;
+  Waiter waiter(temp.path, std::chrono::milliseconds(2000));
+  REQUIRE(::mkdir((temp.path + "/" + key + ".lock").c_str(), 0700) == 0);
+  CHECK(waiter.source.get().value.reveal() == "own");
+  CHECK(waiter.fetches == 1);
+  CHECK(waiter.trace.lines() ==
+        std::vector<std::string>{"token cache not used: cannot open a lock file in " + temp.path +
+                                 ": Is a directory"});
+  CHECK(token_files_in(temp.path).empty());
 }

@@ -447,6 +447,11 @@ SCENARIOS = {
     "short-token": dict(token={"expires_in": 301},
                         note="as ok, tokens expire in 301 s (reusable for 1 s with the 5-minute margin)"),
     "token-slow": dict(token={"delay": 30}, note="token endpoint waits 30 s before answering"),
+    "token-6s": dict(token={"delay": 6}, note="token endpoint waits 6 s before answering"),
+    "token-3s": dict(token={"delay": 3}, note="token endpoint waits 3 s before answering"),
+    "token-slow-once": dict(token=[{"delay": 30}, None],
+                            note="the tenant's first token request waits 30 s, later ones answer "
+                                 "at once"),
 
     # --- Graph errors ----------------------------------------------------------------------
     "graph-403": dict(org=graph_error_sub(403, "Authorization_RequestDenied", INSUFFICIENT),

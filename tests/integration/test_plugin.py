@@ -482,6 +482,9 @@ def expect_counts(ctx, tenant, res, sim=None, **want):
 # --- the tests -------------------------------------------------------------------------------
 
 TESTS = []
+# Tests that start dozens of checks at once: run after the others, one at a time, so that their
+# load does not push a neighbour's start-up past its -t (nor theirs).
+ALONE = set()
 
 
 def test(name):
@@ -1359,6 +1362,9 @@ unsafe_cache_test("cache-refuses-foreign-owner", foreign_cache, "belongs to uid"
 unsafe_cache_test("cache-refuses-file", lambda c: c.secret_file, "is not a directory")
 
 
+ALONE.add("cache-concurrent-cold-start-one-token")
+
+
 @test("cache-concurrent-cold-start-one-token")
 def _(ctx):
     tenant, cache = ctx.unique("ok"), cache_dir(ctx)
@@ -1393,6 +1399,7 @@ def slow_endpoint_test(name, scenario, checks, t=DEFAULT_TIMEOUT):
             expect(res, "OK", OK_SUMMARY)
         expect_counts(ctx, tenant, results[0], token=1, batch=checks)
     TESTS.append((name, fn))
+    ALONE.add(name)
 
 
 slow_endpoint_test("cache-slow-token-endpoint-8-waiters", "token-6s", 8)
@@ -1420,7 +1427,8 @@ def _(ctx):
         holder.wait()
     expect(res, "UNKNOWN", "cannot tell: another check's access token request was still running",
            "(slow token endpoint)", absent=("timed out",))
-    if res.elapsed > tt - 0.4 * tt + 1.5 * slowdown(ctx):
+    kept = re.search(r"the ([0-9.]+)s left of -t %ds are kept for Graph" % tt, res.line1)
+    if not kept or float(kept.group(1)) < 0.3 * tt:  # 40% of -t, less the moment it ends
         fail("the waiter did not keep 40%% of -t for Graph%s" % res.describe())
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
@@ -1882,11 +1890,16 @@ def run_suite(label, tests, context_class, description):
         return 1
 
     counts = {True: 0, False: 0, None: 0}
+    shared = [(n, f) for n, f in selected if n not in ALONE]
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for line, ok in pool.map(lambda item: run_one(ctx, *item), selected):
+            for line, ok in pool.map(lambda item: run_one(ctx, *item), shared):
                 print(line, flush=True)
                 counts[ok] += 1
+        for item in [(n, f) for n, f in selected if n in ALONE]:
+            line, ok = run_one(ctx, *item)
+            print(line, flush=True)
+            counts[ok] += 1
     finally:
         ctx.teardown()
     for problem in ctx.teardown_failures():

@@ -2,7 +2,7 @@
 // Which folder holds the token cache when --token-cache does not name one.
 #pragma once
 
-#include "options.hpp"
+#include "environment.hpp"
 
 #include <functional>
 #include <optional>

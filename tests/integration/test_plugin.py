@@ -1380,9 +1380,7 @@ def _(ctx):
 
 def slowdown(ctx):
     """How much slower than a plain build the plugin runs here: -t is scaled by it."""
-    if ctx.wrapper:
-        return 6  # valgrind
-    return 2 if "ASAN_OPTIONS" in os.environ else 1
+    return ctx.slowdown
 
 
 def slow_endpoint_test(name, scenario, checks, t=DEFAULT_TIMEOUT):

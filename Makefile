@@ -203,6 +203,12 @@ valgrind: deps-valgrind $(PLUGIN)
 	@tests/tools/run_stage.sh integration-valgrind python3 tests/integration/test_plugin.py \
 	  --binary ./$(PLUGIN) --wrapper "$(VALGRIND)"
 
+# Mutation testing (slow, not part of check or CI): breaks lib/ on purpose, one fixed mutant at a
+# time (tests/mutate/mutants.py), and prints the score and the survivors.
+.PHONY: mutate
+mutate: deps
+	python3 tests/mutate/run.py
+
 # The header dependencies recorded by -MMD (only those that exist: none before the first build).
 ALL_OBJS = build/check_password_sync.o build/san/check_password_sync.o $(LIB_OBJS) $(TEST_OBJS) \
            $(SAN_OBJS) $(FUZZ_LIB_OBJS) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.o)

@@ -192,11 +192,14 @@ build/san/$(PLUGIN): build/san/check_password_sync.o $(LIB_SRCS:%.cpp=build/san/
 	$(CXX) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The integration suites against the plugin built with ASan+UBSan (leak checking on).
+# Both stages run even when the first fails; the target fails when either did.
 integration-san: build/san/$(PLUGIN)
-	@$(SAN_ENV) tests/tools/run_stage.sh integration-asan-ubsan python3 \
-	  tests/integration/test_plugin.py --binary build/san/$(PLUGIN)
-	@$(SAN_ENV) tests/tools/run_stage.sh integration-credentials-asan-ubsan python3 \
-	  tests/integration/test_credentials.py --binary build/san/$(PLUGIN)
+	@status=0; \
+	$(SAN_ENV) tests/tools/run_stage.sh integration-asan-ubsan python3 \
+	  tests/integration/test_plugin.py --binary build/san/$(PLUGIN) || status=1; \
+	$(SAN_ENV) tests/tools/run_stage.sh integration-credentials-asan-ubsan python3 \
+	  tests/integration/test_credentials.py --binary build/san/$(PLUGIN) || status=1; \
+	exit $$status
 
 # The integration suite with every plugin run under valgrind memcheck.
 valgrind: deps-valgrind $(PLUGIN)

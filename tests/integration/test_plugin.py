@@ -254,8 +254,11 @@ class Context:
         self.args = args
         self.binary = os.path.abspath(args.binary)
         self.wrapper = shlex.split(args.wrapper) if args.wrapper else []
-        self.slack = args.slack if args.slack is not None else (15.0 if self.wrapper else 1.0)
         self.slowdown = args.slowdown or slowdown_of(self.binary, self.wrapper)
+        # The time allowed past -t: start-up and exit are slower by the same factor as the rest
+        # (an ASan build's runs with a short -t of their own need it too).
+        self.slack = args.slack if args.slack is not None else (
+            15.0 if self.wrapper else 1.0 * self.slowdown)
         # The -t of a run that does not choose its own: scaled, so that a slow build on a busy
         # machine still finishes its check instead of timing out.
         self.default_timeout = DEFAULT_TIMEOUT * self.slowdown

@@ -15,7 +15,9 @@ struct AssertionClaims {
   std::string audience;  // the token URL
   std::string client_id; // iss and sub
   std::int64_t now_unix = 0;
-  std::int64_t lifetime_seconds = 600; // Microsoft accepts at most 10 minutes
+  // Entra places no limit on exp; Microsoft recommends keeping it short, 5 to 10 minutes after
+  // nbf (entra-docs identity-platform/certificate-credentials.md).
+  std::int64_t lifetime_seconds = 600;
 };
 
 // A compact JWS: base64url(header).base64url(claims).base64url(signature). Throws ConfigError

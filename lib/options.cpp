@@ -218,10 +218,12 @@ const OptionSpec options_after_credentials[] = {
        c.graph_endpoint = https_url(v, "--graph-endpoint");
        c.graph_endpoint_given = true;
      }},
-    {'\0', "cloud", "global|usgov|usgovdod|china",
+    {'\0', "cloud", "global|usgov|usgovdod|china|bleu|delos|govsg",
      "Microsoft cloud: sets the token host and the Graph endpoint (usgov: GCC\n"
-     "High, usgovdod: DoD, china: 21Vianet). --authority-host and\n"
-     "--graph-endpoint still win. Default: global.",
+     "High, usgovdod: DoD, china: 21Vianet, bleu: France, delos: Germany,\n"
+     "govsg: Singapore government). --authority-host and --graph-endpoint\n"
+     "still win. Default: the cloud whose token host AZURE_AUTHORITY_HOST\n"
+     "names, else global.",
      [](Config &c, std::string_view v) { c.cloud = cloud_name(v); }, false, forget_hosts},
     {'\0', "ca-file", "FILE",
      "Trust the CA certificates in FILE as well as the system's (for\n"

@@ -1056,6 +1056,10 @@ def _(ctx):
 def _(ctx):
     """With too few file descriptors (ulimit -n) for a connection, the message names that, not
     a network or CA error."""
+    if ctx.slowdown == ASAN_SLOWDOWN:
+        # The sanitizers' runtime probes memory through a pipe: with no descriptor left it
+        # reports every virtual call as an invalid object. The plain and valgrind runs test this.
+        skip("the sanitizer runtime needs file descriptors of its own")
     for limit in (4, 5, 6):  # each fails at a different place: CA file, socket, CA file
         res = ctx.run("ok", prefix=("sh", "-c", 'ulimit -n %d && exec "$@"' % limit, "sh"))
         expect(res, "UNKNOWN", "ran out of file descriptors (EMFILE: Too many open files)",
@@ -1429,8 +1433,9 @@ def _(ctx):
     expect(res, "UNKNOWN", "cannot tell: another check's access token request was still running",
            "(slow token endpoint)", absent=("timed out",))
     kept = re.search(r"the ([0-9.]+)s left of -t %ds are kept for Graph" % tt, res.line1)
-    if not kept or float(kept.group(1)) < 0.3 * tt:  # 40% of -t, less the moment it ends
-        fail("the waiter did not keep 40%% of -t for Graph%s" % res.describe())
+    share = min(0.4 * tt, 3.0)  # 40% of -t, at most 3 s
+    if not kept or float(kept.group(1)) < 0.75 * share:  # less the moment it takes to end
+        fail("the waiter did not keep 40%% of -t (at most 3 s) for Graph%s" % res.describe())
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
 

@@ -30,6 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     cps::fuzz::require_printable_message(error.what());
   } catch (const cps::ServiceError &error) {
     cps::fuzz::require_printable_message(error.what());
+  } catch (const cps::ThrottledError &error) {
+    cps::fuzz::require(response.status == 429, "only a 429 answer is throttling");
+    cps::fuzz::require_printable_message(error.what());
   } catch (const cps::ApiFormatError &error) {
     cps::fuzz::require_printable_message(error.what());
   }

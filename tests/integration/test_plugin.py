@@ -1830,11 +1830,15 @@ def signal_test(name, signal_name):
     def _(ctx):
         """A signal from another process 1 s into a 10 s check that waits for Graph: UNKNOWN,
         named, not a timeout (the watchdog's SIGALRM comes from the kernel's timer)."""
-        kill = '(sleep 1; kill -%s $$) & exec "$@"' % signal_name
-        res = ctx.run("graph-slow", "-t", "10", prefix=("sh", "-c", kill, "sh"))
+        # Under valgrind or ASan the plugin starts slower: the signal must come after its
+        # handlers are set, so the wait, -t and the time limit scale with the slowdown.
+        s = ctx.slowdown
+        kill = '(sleep %g; kill -%s $$) & exec "$@"' % (s, signal_name)
+        res = ctx.run("graph-slow", "-t", "%g" % (10 * s), timeout=10 * s,
+                      prefix=("sh", "-c", kill, "sh"))
         expect(res, "UNKNOWN", "stopped by SIG%s from another process" % signal_name,
                "(not a timeout)", absent=("timed out",))
-        if res.elapsed > 5:
+        if res.elapsed > 5 * s:
             fail("took %.1fs: the signal should end it at once%s" % (res.elapsed, res.describe()))
 
 

@@ -5,7 +5,7 @@
     python3 tests/integration/test_credentials.py --binary ./check_password_sync [-k SUBSTRING]...
         [--list] [--jobs N] [--keep] [--show]
 
-Same runner and output property as test_plugin.py (it is imported), with its own set-up: client
+Same harness as test_plugin.py (harness.py: runner, output property), with its own set-up: client
 certificates and keys generated now (RSA PEM, encrypted PEM, PKCS#12 without and with a password,
 a legacy-encrypted PKCS#12, an unregistered one, an EC one), one simulator that has the client
 certificate registered and also serves the managed identity endpoints (plain HTTP on 127.0.0.1),
@@ -31,8 +31,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import test_plugin as tp  # noqa: E402
-from test_plugin import CLIENT_ID, OK_SUMMARY, expect, expect_counts, fail  # noqa: E402
+import harness  # noqa: E402
+from harness import CLIENT_ID, OK_SUMMARY, Registry, expect, expect_counts, fail  # noqa: E402
 
 PROXY = os.path.join(os.path.dirname(HERE), "tools", "connect_proxy.py")
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
@@ -121,30 +121,19 @@ class ArcFolder:
         return left
 
 
-class CredentialSimulator(tp.Simulator):
-    """tp.Simulator with the client certificate, federated token and identity endpoints."""
+class CredentialSimulator(harness.Simulator):
+    """harness.Simulator with the client certificate, federated token and identity endpoints."""
 
     def __init__(self, workdir, cert, key, secret_file, ca, creds):
-        port_file = os.path.join(workdir, "port-main")
         self.identity_port_file = os.path.join(workdir, "port-identity")
         self.arc_outside = os.path.join(workdir, "arc-outside")
-        self.name, self.ca = "main", ca
-        self.log = open(os.path.join(workdir, "sim-main.log"), "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, tp.SIMULATOR, "--cert", cert, "--key", key, "--port", "0",
-             "--port-file", port_file, "--secret-file", secret_file, "--verbose",
-             "--client-cert", os.path.join(creds, "client.crt"),
-             "--federated-token-file", os.path.join(creds, "federated-token"),
-             "--identity-port-file", self.identity_port_file,
-             "--arc-token-folder", ARC_FOLDER, "--arc-outside-folder", self.arc_outside],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(port_file, self.proc, self.log.name)
+        super().__init__(workdir, "main", cert, key, secret_file, ca, extra_args=[
+            "--client-cert", os.path.join(creds, "client.crt"),
+            "--federated-token-file", os.path.join(creds, "federated-token"),
+            "--identity-port-file", self.identity_port_file,
+            "--arc-token-folder", ARC_FOLDER, "--arc-outside-folder", self.arc_outside])
         wait_for(self.identity_port_file, self.proc, self.log.name)
-        self.port = int(open(port_file).read())
-        self.url = "https://127.0.0.1:%d" % self.port
         self.identity_url = "http://127.0.0.1:%d" % int(open(self.identity_port_file).read())
-        self.ctx = tp.ssl.create_default_context(cafile=ca)
-        self.ctx.check_hostname = False
 
     def assertions(self):
         return self.call("GET", "/_sim/assertions")["assertions"]
@@ -190,11 +179,11 @@ class Squid:
         squid = shutil.which("squid") or ("/usr/sbin/squid" if os.path.exists("/usr/sbin/squid")
                                           else None)
         if squid is None or not os.path.exists(self.HELPER):
-            tp.skip("squid or %s is not installed (Debian package squid)" % self.HELPER)
+            harness.skip("squid or %s is not installed (Debian package squid)" % self.HELPER)
         # Its own folder under the system's temporary folder: squid, running as `proxy`, could
         # not pass through the test's private (0700) folder.
         self.dir = tempfile.mkdtemp(prefix="cps-squid-")
-        self.port = tp.closed_port()
+        self.port = harness.closed_port()
         self.url = "http://127.0.0.1:%d" % self.port
         digest = subprocess.run(["openssl", "passwd", "-apr1", password], check=True,
                                 capture_output=True, text=True).stdout.strip()
@@ -236,7 +225,7 @@ class Squid:
         try:
             entry = pwd.getpwnam("proxy")
         except KeyError:
-            tp.skip("running as root, and there is no user 'proxy' for squid to run as")
+            harness.skip("running as root, and there is no user 'proxy' for squid to run as")
         for name in [""] + os.listdir(self.dir):
             os.chown(os.path.join(self.dir, name), entry.pw_uid, entry.pw_gid)
 
@@ -252,7 +241,7 @@ class Squid:
                 time.sleep(0.2)
         reason = self.tail()
         self.stop()
-        tp.skip("squid did not start on 127.0.0.1:%d: %s" % (self.port, reason))
+        harness.skip("squid did not start on 127.0.0.1:%d: %s" % (self.port, reason))
 
     def tail(self):
         text = ""
@@ -278,13 +267,13 @@ class Squid:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class Context(tp.Context):
+class Context(harness.Context):
     def setup(self):
         self.arc = ArcFolder()
         self.arc.prepare()
-        self.dir = tp.tempfile.mkdtemp(prefix="cps-credentials-")
+        self.dir = tempfile.mkdtemp(prefix="cps-credentials-")
         pki = os.path.join(self.dir, "pki")
-        subprocess.run(["sh", tp.MAKE_CERTS, pki], check=True)
+        subprocess.run(["sh", harness.MAKE_CERTS, pki], check=True)
         self.ca = os.path.join(pki, "ca.pem")
         self.creds = os.path.join(self.dir, "creds")
         make_client_credentials(self.creds)
@@ -301,7 +290,7 @@ class Context(tp.Context):
         self.sims = {"main": self.sim}
         self.proxies = []
         self.proxy_lock = threading.Lock()
-        self.closed_port = tp.closed_port()
+        self.closed_port = harness.closed_port()
 
     def teardown(self):
         for proxy in getattr(self, "proxies", []):
@@ -366,14 +355,8 @@ def expect_certificate_flow(ctx, tenant, res, alg="PS256"):
         fail("assertion claims %s" % c)
 
 
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
+tests = Registry()
+test = tests.test
 
 
 # --- each credential kind: a healthy check ---------------------------------------------------
@@ -405,7 +388,7 @@ for _name, _file, _extra, _env in [
             res = ctx.run(tenant, *args, secret=None, env=env)
             expect_certificate_flow(ctx, tenant, res)
         return fn
-    TESTS.append((_name, _make()))
+    tests.add(_name, _make())
 
 
 @test("cert-rs256-x5t")
@@ -616,7 +599,7 @@ def arc_env(ctx, flavour, tenant):
 
 def need_arc_folder(ctx):
     if ctx.arc.skip_reason:
-        tp.skip(ctx.arc.skip_reason)
+        harness.skip(ctx.arc.skip_reason)
 
 
 def arc_run(ctx, flavour, tenant, *args, env=None):
@@ -685,7 +668,7 @@ for _flavour, _text, _root in [("arc-outside", "is not inside " + ARC_FOLDER, Fa
                 fail("expected one key file, the simulator wrote %s" % paths)
             ctx.forbidden(res, *keys)
         return fn
-    TESTS.append(("mi-%s-refused" % _flavour, _make()))
+    tests.add("mi-%s-refused" % _flavour, _make())
 
 
 @test("mi-arc-folder-variable-ignored")
@@ -915,13 +898,13 @@ def proxy_auth_test(kind):
             args = ["--proxy", url] if url else []
             res = ctx.run(ctx.unique("ok"), *(args + ["-vvv"]), env=env)
             expect(res, "UNKNOWN", refused)
-            tp.expect_none_of(res, [wrong, password], "a proxy password")
+            harness.expect_none_of(res, [wrong, password], "a proxy password")
         for args, env in ((["--proxy", "http://%s:%s@%s" % (user, password, address)], {}),
                           ([], {"HTTPS_PROXY": "http://%s:%s@%s" % (user, password, address)})):
             tenant = ctx.unique("ok")
             res = ctx.run(tenant, *(args + ["-vvv"]), env=env)
             expect(res, "OK", OK_SUMMARY)
-            tp.expect_none_of(res, [password], "the proxy password")
+            harness.expect_none_of(res, [password], "the proxy password")
         tunnelled = "TCP_TUNNEL/200" if kind == "squid" else "CONNECT"
         if not any(("127.0.0.1:%d" % ctx.sim.port) in line and tunnelled in line
                    for line in proxy.requests()):
@@ -993,7 +976,7 @@ def _(ctx):
     the second check asks for no token."""
     tenant = ctx.unique("ok")
     ini = certificate_ini(ctx, "check_password_sync", tenant)  # holds no-token-cache
-    cache = tp.cache_dir(ctx)
+    cache = harness.cache_dir(ctx)
     for _ in range(2):
         res = ini_run(ctx, "--extra-opts=@" + ini, "--token-cache", cache)
         expect(res, "OK", OK_SUMMARY)
@@ -1050,7 +1033,7 @@ def _(ctx):
 
 
 def main():
-    return tp.run_suite("integration-credentials", TESTS, Context, __doc__.split("\n")[0])
+    return harness.run_suite("integration-credentials", [tests], Context, __doc__.split("\n")[0])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration tests of the conversation with Entra and Graph: the shape of a healthy check's
+two requests, the token endpoint's and Graph's error answers, redirects, the retry policy
+(429, 503, 504, Retry-After) and throttling."""
+
+from harness import (CLIENT_ID, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
+                     fail)
+
+tests = Registry()
+test, scenario_test, counted_test = tests.test, tests.scenario_test, tests.counted_test
+
+
+# token endpoint errors
+scenario_test("aadsts-7000215", "aadsts-7000215", "UNKNOWN",
+              "token request rejected: AADSTS7000215 (invalid_client): ",
+              "Invalid client secret provided", absent=("Trace ID", "Correlation ID"))
+scenario_test("aadsts-7000222", "aadsts-7000222", "UNKNOWN",
+              "token request rejected: AADSTS7000222 (invalid_client): ", "are expired",
+              absent=("Trace ID",))
+scenario_test("aadsts-90002", "aadsts-90002", "UNKNOWN",
+              "token request rejected: AADSTS90002 (invalid_tenant): ", "not found",
+              absent=("Trace ID",))
+scenario_test("aadsts-700016", "aadsts-700016", "UNKNOWN",
+              "token request rejected: AADSTS700016 (unauthorized_client): ",
+              "was not found in the directory", absent=("Trace ID",))
+scenario_test("token-500", "token-500", "CRITICAL", "answered HTTP 500")
+scenario_test("token-html", "token-html", "UNKNOWN", "unexpected answer from")
+scenario_test("token-bad-json", "token-bad-json", "UNKNOWN", "unexpected answer from")
+scenario_test("token-slow", "token-slow", "CRITICAL", "timed out after 2s", extra=("-t", "2"),
+              timeout=2)
+scenario_test("token-slow-timeout-state", "token-slow", "UNKNOWN", "timed out after 2s",
+              extra=("-t", "2:UNKNOWN"), timeout=2)
+
+# Graph errors
+scenario_test("graph-403", "graph-403", "UNKNOWN", "Organization.Read.All")
+@test("graph-500")
+def _(ctx):
+    """A Graph 5xx with Graph's JSON error body still names the host, like the token endpoint's."""
+    res = ctx.run("graph-500")
+    expect(res, "CRITICAL", "127.0.0.1:%d answered HTTP 500" % ctx.sim.port, "generalException")
+
+
+scenario_test("graph-403-batch", "graph-403-batch", "UNKNOWN", "HTTP 403",
+              "Organization.Read.All")
+scenario_test("graph-html", "graph-html", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-bad-json", "graph-bad-json", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-wrong-type", "graph-wrong-type", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-empty-value", "graph-empty-value", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-bad-date", "graph-bad-date", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-oversized", "graph-oversized", "UNKNOWN", "unexpected answer from")
+scenario_test("graph-slow", "graph-slow", "CRITICAL", "timed out after 2s", extra=("-t", "2"),
+              timeout=2)
+
+
+@test("healthy-two-requests")
+def _(ctx):
+    """A healthy check makes exactly two HTTPS requests, shaped as the protocol says."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=1, graph_get=0, requests=2)
+    log = ctx.sim.log_of(tenant)
+    tok = [e for e in log if e["kind"] == "token"][0]
+    want = {"method": "POST", "grant_type": "client_credentials", "client_id": CLIENT_ID,
+            "scope": ctx.sim.url + "/.default", "secret_ok": True}
+    wrong = {k: (tok.get(k), v) for k, v in want.items() if tok.get(k) != v}
+    if not tok["content_type"].startswith("application/x-www-form-urlencoded"):
+        wrong["content_type"] = (tok["content_type"], "application/x-www-form-urlencoded")
+    if wrong:
+        fail("token request: %s (got, want)%s" % (wrong, res.describe()))
+    batch = [e for e in log if e["kind"] == "batch"][0]
+    got = dict(zip(batch.get("ids", []), batch.get("urls", [])))
+    if got != {"org": ORG_URL, "sync": SYNC_URL}:
+        fail("$batch sub-requests %r, expected org=%s sync=%s%s"
+             % (got, ORG_URL, SYNC_URL, res.describe()))
+
+
+@test("wrong-secret")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, secret="definitely-not-the-secret")
+    expect(res, "UNKNOWN", "AADSTS7000215", "invalid_client")
+    expect_counts(ctx, tenant, res, token=1, batch=0)
+
+
+counted_test("aadsts-no-graph-request", "aadsts-7000222", "UNKNOWN", "AADSTS7000222",
+             token=1, batch=0, requests=1)
+
+
+@test("batch-429-then-ok")
+def _(ctx):
+    """Sub-response 429 Retry-After 1: retried with only that sub-request, after the wait."""
+    tenant = ctx.unique("batch-429-then-ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=2)
+    batches = [e for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+    if batches[1].get("ids") != [batches[0]["ids"][batches[0]["urls"].index(ORG_URL)]]:
+        fail("the retry should carry only the organization sub-request, got %r%s"
+             % (batches[1], res.describe()))
+    gap = batches[1]["time"] - batches[0]["time"]
+    if gap < 0.95:
+        fail("retried after %.3fs, before Retry-After 1%s" % (gap, res.describe()))
+
+
+@test("batch-429-forever")
+def _(ctx):
+    """429 with Retry-After 30 cannot fit in a 20 s deadline: give up at once, say 429. (-t is
+    written out: the default, scaled for valgrind, would leave room for the wait.)"""
+    tenant = ctx.unique("batch-429-forever")
+    res = ctx.run(tenant, "-t", "20", timeout=20)
+    if res.state not in ("UNKNOWN", "CRITICAL"):
+        fail("expected UNKNOWN or CRITICAL, got %s%s" % (res.state, res.describe()))
+    expect(res, res.state, "429")
+    expect_counts(ctx, tenant, res, batch=1)
+    if res.elapsed > 3 + ctx.slack:
+        fail("took %.1fs: it should give up at once, not wait%s" % (res.elapsed, res.describe()))
+
+
+@test("graph-503-then-ok")
+def _(ctx):
+    tenant = ctx.unique("graph-503-then-ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    expect_counts(ctx, tenant, res, token=1, batch=2)
+    batches = [e for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+    if batches[1]["time"] - batches[0]["time"] < 0.95:
+        fail("retried before Retry-After 1%s" % res.describe())
+
+
+# Always 503: three attempts in all, then CRITICAL.
+counted_test("token-503", "token-503", "CRITICAL", "answered HTTP 503", token=3, batch=0)
+
+
+counted_test("token-redirect", "token-redirect", "CRITICAL", "answered with a redirect (HTTP 302)",
+             token=1, batch=0, requests=1)
+
+
+counted_test("graph-redirect", "graph-redirect", "CRITICAL", "answered with a redirect (HTTP 307)",
+             token=1, batch=1, requests=2)
+
+
+@test("graph-401")
+def _(ctx):
+    tenant = ctx.unique("graph-401")
+    res = ctx.run(tenant)
+    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
+    got = ctx.sim.stats(tenant)
+    if got["batch"] > 2 or got["token"] > 2:
+        fail("401 must not loop: %s%s" % (got, res.describe()))
+
+
+# retry policy: 429, 503 and 504 (whole or inside the batch) are retried within the deadline;
+# other 4xx never, other 5xx never
+
+counted_test("retry-graph-424-throttled-batch", "graph-424-then-ok", "OK", OK_SUMMARY, gap=0.95,
+           token=1, batch=2)
+counted_test("retry-graph-503-forever", "graph-503-forever", "CRITICAL", "answered HTTP 503",
+           "serviceNotAvailable", token=1, batch=3)
+counted_test("retry-batch-sub-503-forever", "batch-503-forever", "CRITICAL", "HTTP 503",
+           "serviceNotAvailable", token=1, batch=3)
+
+
+@test("feature-throttled-forever")
+def _(ctx):
+    """The optional feature flag throttled until the rounds run out: judged by timestamps."""
+    tenant = ctx.unique("feature-throttled-forever")
+    res = ctx.run(tenant)
+    expect(res, "OK", "password sync 31m ago", absent=("password hash sync enabled",))
+    expect(res, "OK", "kept throttling", line1=False)
+    expect_counts(ctx, tenant, res, token=1, batch=3)
+
+
+counted_test("retry-graph-504-backoff", "graph-504-then-ok", "OK", OK_SUMMARY, gap=0.09,
+           token=1, batch=2)
+counted_test("retry-graph-429-http-date", "graph-429-date-then-ok", "OK", OK_SUMMARY, gap=0.9,
+           token=1, batch=2)
+# The longest Retry-After honoured is 5 s: 4 s is waited for, 6 s is not (even with time left).
+counted_test("retry-after-4s-honoured", "graph-503-retry-after-4", "OK", token=1, batch=2, gap=4)
+
+
+@test("retry-after-6s-not-honoured")
+def _(ctx):
+    tenant = ctx.unique("graph-503-retry-after-6")
+    res = ctx.run(tenant, "-t", "20", timeout=20)
+    expect(res, "CRITICAL", "HTTP 503")
+    expect_counts(ctx, tenant, res, token=1, batch=1)
+    if res.elapsed > 3 + ctx.slack:
+        fail("took %.1fs: a 6 s Retry-After is not waited for%s" % (res.elapsed, res.describe()))
+
+
+counted_test("retry-graph-429-capped-attempts", "graph-429-forever", "UNKNOWN", "429",
+           token=1, batch=3)
+counted_test("retry-graph-400-never", "graph-400", "UNKNOWN", "HTTP 400", token=1, batch=1)
+counted_test("retry-graph-401-never", "graph-401", "UNKNOWN", "InvalidAuthenticationToken",
+           token=1, batch=1)
+counted_test("retry-graph-500-never", "graph-500", "CRITICAL", "answered HTTP 500",
+             token=1, batch=1)
+counted_test("retry-batch-503-sub", "batch-503-then-ok", "OK", OK_SUMMARY, gap=0.95, only="org",
+           token=1, batch=2)
+counted_test("retry-batch-504-sub", "batch-504-then-ok", "OK", OK_SUMMARY, gap=0.09, only="sync",
+           token=1, batch=2)
+counted_test("retry-batch-unreadable-retry-after", "batch-retry-after-huge", "OK", OK_SUMMARY,
+           only="org", token=1, batch=2)
+counted_test("retry-token-503", "token-503-then-ok", "OK", OK_SUMMARY, gap=0.95, token=2, batch=1)
+counted_test("retry-token-429", "token-429-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+counted_test("retry-token-504", "token-504-then-ok", "OK", OK_SUMMARY, gap=0.09, token=2, batch=1)
+counted_test("retry-token-500-never", "token-500", "CRITICAL", "answered HTTP 500",
+             token=1, batch=0)
+counted_test("retry-token-401-never", "aadsts-7000215", "UNKNOWN", "AADSTS7000215", token=1,
+           batch=0)
+counted_test("retry-token-400-never", "aadsts-90002", "UNKNOWN", "AADSTS90002", token=1, batch=0)
+
+
+counted_test("throttled-token-endpoint", "token-429-forever", "UNKNOWN",
+             "kept throttling the token request (HTTP 429, 3 tries, last Retry-After 1)",
+             token=3, batch=0)
+counted_test("throttled-batch-tries-counted", "graph-429-forever", "UNKNOWN",
+             "(HTTP 429 TooManyRequests: Please retry again later.; 3 tries, last Retry-After 1)",
+             token=1, batch=3)
+counted_test("throttled-sub-request-deadline", "batch-429-forever", "UNKNOWN",
+             "; 1 try, last Retry-After 30, no time left before the deadline for another)",
+             t=20, token=1, batch=1)

@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration tests of transport and time: TLS failures, unreachable hosts, a DNS black hole,
+exhausted file descriptors, the watchdog when libcurl hangs, and signals from other processes."""
+
+import os
+import shutil
+import socket
+import threading
+
+from harness import ASAN_SLOWDOWN, OK_SUMMARY, Registry, expect, expect_counts, fail, skip
+
+tests = Registry()
+test = tests.test
+
+
+# transport and TLS
+
+class BlackHoleResolver:
+    """A DNS server on 127.0.0.53 that reads every query and never answers (UDP and TCP)."""
+
+    ADDRESS = ("127.0.0.53", 53)
+
+    def __init__(self):
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(self.ADDRESS)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(self.ADDRESS)
+        self.tcp.listen(8)
+        self.queries = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self.swallow, daemon=True).start()
+
+    def swallow(self):
+        self.udp.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                self.udp.recvfrom(4096)
+                self.queries += 1
+            except socket.timeout:
+                pass
+            except OSError:  # closed
+                return
+
+    def close(self):
+        self.stop.set()
+        self.udp.close()
+        self.tcp.close()
+
+
+@test("dns-black-hole")
+def _(ctx):
+    """A resolver that never answers: the check still ends within -t, with the -t state.
+
+    libcurl's resolver thread cannot be interrupted; without CURLOPT_QUICK_EXIT (or the
+    watchdog) a -t 2 check took 10 s here. The plugin runs in its own mount namespace whose
+    /etc/resolv.conf names only the black hole on 127.0.0.53, so no query leaves the machine."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        skip("needs root and unshare(1) for a private /etc/resolv.conf")
+    resolv = os.path.join(ctx.dir, "resolv.conf")
+    with open(resolv, "w") as f:
+        f.write("nameserver 127.0.0.53\noptions timeout:30 attempts:1\n")
+    try:
+        resolver = BlackHoleResolver()
+    except OSError as e:
+        skip("cannot listen on 127.0.0.53:53: %s" % e)
+    try:
+        prefix = ["unshare", "-m", "sh", "-c",
+                  'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv]
+        res = ctx.run("ok", "-t", "2", authority="https://login.black-hole.invalid",
+                      prefix=prefix, timeout=2)
+    finally:
+        resolver.close()
+    expect(res, "CRITICAL", "timed out")
+    if resolver.queries == 0:
+        fail("the resolver saw no query: the test did not exercise DNS%s" % res.describe())
+
+
+@test("file-descriptors-exhausted")
+def _(ctx):
+    """With too few file descriptors (ulimit -n) for a connection, the message names that, not
+    a network or CA error."""
+    if ctx.slowdown == ASAN_SLOWDOWN or ctx.wrapper:
+        # The sanitizers' runtime probes memory through a pipe: with no descriptor left it
+        # reports every virtual call as an invalid object; valgrind needs descriptors of its own
+        # to start. The plain build's run tests this.
+        skip("the sanitizer runtime or valgrind needs file descriptors of its own")
+    for limit in (4, 5, 6):  # each fails at a different place: CA file, socket, CA file
+        res = ctx.run("ok", prefix=("sh", "-c", 'ulimit -n %d && exec "$@"' % limit, "sh"))
+        expect(res, "UNKNOWN", "ran out of file descriptors (EMFILE: Too many open files)",
+               "raise the limit (ulimit -n)", absent=("TLS failure", "cannot reach"))
+    res = ctx.run("ok", prefix=("sh", "-c", 'ulimit -n 16 && exec "$@"', "sh"))
+    expect(res, "OK", OK_SUMMARY)
+
+@test("unreachable-authority")
+def _(ctx):
+    url = "https://127.0.0.1:%d" % ctx.closed_port
+    res = ctx.run("ok", authority=url)
+    expect(res, "CRITICAL", "cannot reach 127.0.0.1:%d" % ctx.closed_port)
+
+
+@test("unreachable-graph")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    url = "https://127.0.0.1:%d" % ctx.closed_port
+    res = ctx.run(tenant, graph=url)
+    expect(res, "CRITICAL", "cannot reach 127.0.0.1:%d" % ctx.closed_port)
+    expect_counts(ctx, tenant, res, token=1, batch=0)
+
+
+def tls_test(name, sim_name, reason, use_ca=True):
+    def fn(ctx):
+        sim = ctx.sims[sim_name]
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, sim=sim, ca=use_ca)
+        expect(res, "CRITICAL", "TLS failure with 127.0.0.1:%d" % sim.port, reason)
+        # The handshake must fail before any HTTP request (and so the secret) is sent.
+        expect_counts(ctx, tenant, res, sim=sim, token=0, requests=0)
+    tests.add(name, fn)
+
+
+tls_test("tls-unknown-ca-no-ca-file", "main", "unable to get local issuer certificate",
+         use_ca=False)
+tls_test("tls-self-signed-unknown-ca", "unknownca", "self-signed certificate")
+tls_test("tls-wrong-host", "wronghost", "no alternative certificate subject name matches")
+tls_test("tls-expired", "expired", "certificate has expired")
+
+
+def watchdog_test(name, timeout_arg, state):
+    def fn(ctx):
+        """libcurl itself never returns (LD_PRELOAD fault): the watchdog answers past -t."""
+        env = {"LD_PRELOAD": ctx.hang_lib}
+        if "ASAN_OPTIONS" in os.environ:  # the fault library may come before the ASan runtime
+            env["ASAN_OPTIONS"] = os.environ["ASAN_OPTIONS"] + ":verify_asan_link_order=0"
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, "-t", timeout_arg, env=env, timeout=float(timeout_arg.split(":")[0]))
+        expect(res, state, "timed out after %ss" % timeout_arg.split(":")[0], "watchdog")
+        if len(res.lines) != 2 or res.lines[1] != "":
+            fail("the watchdog writes exactly one line%s" % res.describe())
+        expect_counts(ctx, tenant, res, requests=0)
+    tests.add(name, fn)
+
+
+watchdog_test("watchdog-libcurl-hangs", "2", "CRITICAL")
+watchdog_test("watchdog-libcurl-hangs-timeout-state", "1.5:UNKNOWN", "UNKNOWN")
+
+
+def signal_test(name, signal_name):
+    @test(name)
+    def _(ctx):
+        """A signal from another process 1 s into a 10 s check that waits for Graph: UNKNOWN,
+        named, not a timeout (the watchdog's SIGALRM comes from the kernel's timer)."""
+        # Under valgrind or ASan the plugin starts slower: the signal must come after its
+        # handlers are set, so the wait, -t and the time limit scale with the slowdown.
+        s = ctx.slowdown
+        kill = '(sleep %g; kill -%s $$) & exec "$@"' % (s, signal_name)
+        res = ctx.run("graph-slow", "-t", "%g" % (10 * s), timeout=10 * s,
+                      prefix=("sh", "-c", kill, "sh"))
+        expect(res, "UNKNOWN", "stopped by SIG%s from another process" % signal_name,
+               "(not a timeout)", absent=("timed out",))
+        if res.elapsed > 5 * s:
+            fail("took %.1fs: the signal should end it at once%s" % (res.elapsed, res.describe()))
+
+
+for _signal in ("TERM", "INT", "ALRM"):
+    signal_test("external-sig%s-is-not-a-timeout" % _signal.lower(), _signal)

@@ -8,11 +8,11 @@
 #include "deadline.hpp"
 #include "evaluate.hpp"
 #include "graph.hpp"
+#include "graph_notes.hpp"
 #include "http.hpp"
 #include "tenant.hpp"
 #include "token_cache.hpp"
 
-#include <ctime>
 #include <string>
 #include <vector>
 
@@ -62,17 +62,15 @@ HttpSettings directory_http_settings(const Config &config) {
 
 } // namespace
 
-WallClock system_wall_clock() {
-  return [] { return static_cast<std::int64_t>(std::time(nullptr)); };
-}
-
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
                       const WallClock &now) {
   Deadline deadline(config.timeout);
   protect_proxy_credentials(config, env, trace);
   std::unique_ptr<Credential> credential = choose_credential(config, env, trace);
   describe_setup(config, *credential, trace);
-  HttpClient http(directory_http_settings(config), trace);
+  RetryTiming timing;
+  timing.now = now; // Retry-After dates read the check's clock
+  HttpClient http(directory_http_settings(config), trace, timing);
   // Token cache hook: the token comes from the cache, or from the credential and is then cached.
   TokenSource tokens(
       open_token_cache(config, env, trace),
@@ -89,7 +87,8 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   }
   bool asked_password_time = query.password_sync_time;
   SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
-    return fetch_sync_status(http, config.graph_endpoint, access_token, query, deadline, trace);
+    return fetch_sync_status(graph_exchange(http, deadline), config.graph_endpoint, access_token,
+                             query, deadline, trace);
   });
   if (asked_password_time && !query.password_sync_time) {
     tokens.keep_graph_notes(graph_notes_text(query, now()));

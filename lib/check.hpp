@@ -2,6 +2,7 @@
 // One check end to end: credential, token, one Graph $batch, verdict.
 #pragma once
 
+#include "clock.hpp"
 #include "options.hpp"
 #include "result.hpp"
 #include "trace.hpp"
@@ -10,11 +11,6 @@
 #include <functional>
 
 namespace cps {
-
-// Returns the current time as Unix seconds; injected for tests.
-using WallClock = std::function<std::int64_t()>;
-
-WallClock system_wall_clock();
 
 // Runs the check. Throws the errors of errors.hpp; the trace keeps verbose lines even then.
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,

@@ -116,7 +116,7 @@ AccessToken identity_endpoint_token(TokenContext &context, const ManagedIdentity
   settings.allow_plain_http = true;
   settings.bypass_proxy = true;
   settings.ca_file = context.config.ca_file;
-  HttpClient identity_http(std::move(settings), context.trace);
+  HttpClient identity_http(std::move(settings), context.trace, context.directory.timing());
   ManagedIdentityRequest request{endpoint, resource, id, arc_token_folder()};
   return managed_identity_token(identity_http, request, context.deadline, context.trace,
                                 context.now_unix);

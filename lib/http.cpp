@@ -12,11 +12,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fcntl.h>
-#include <random>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
 namespace cps {
@@ -337,8 +334,8 @@ bool HttpResponse::is_json() const {
          (type.rfind("application/", 0) == 0 && type.find("+json") != std::string::npos);
 }
 
-HttpClient::HttpClient(HttpSettings settings, Trace &trace)
-    : settings_(std::move(settings)), trace_(trace) {
+HttpClient::HttpClient(HttpSettings settings, Trace &trace, RetryTiming timing)
+    : settings_(std::move(settings)), trace_(trace), timing_(std::move(timing)) {
   if (!settings_.ca_file.empty()) {
     require_readable_file(settings_.ca_file);
   }
@@ -491,9 +488,6 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
 
 HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Deadline &deadline,
                                            const RetryPolicy &policy) {
-  std::random_device seed;
-  std::mt19937 random(seed());
-  std::uniform_real_distribution<double> jitter(0.0, 1.0);
   std::string last_retry_after;
   for (int attempt = 1;; ++attempt) {
     HttpResponse response = send(request, deadline);
@@ -505,9 +499,9 @@ HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Dea
     if (!policy.retries(response.status) || (attempt >= policy.max_attempts && !keep_going)) {
       return response;
     }
-    auto wait = asked ? parse_retry_after(*asked, std::time(nullptr)) : std::nullopt;
-    auto delay = wait.value_or(backoff_delay(attempt, jitter(random)));
-    if (delay > policy.max_wait || !wait_within(deadline, delay)) {
+    auto wait = asked ? parse_retry_after(*asked, timing_.now()) : std::nullopt;
+    auto delay = wait.value_or(backoff_delay(attempt, timing_.jitter()));
+    if (delay > policy.max_wait || !wait_within(deadline, delay, timing_.sleep)) {
       response.retries.deadline_reached = delay <= policy.max_wait;
       trace_.note(1, host_of(request.url) + " answered HTTP " + std::to_string(response.status) +
                          (delay > policy.max_wait ? "; its wait is too long to retry"
@@ -565,12 +559,12 @@ std::string form_encode(std::string_view value) {
   return encoded;
 }
 
-bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait) {
+bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait, const Sleep &sleep) {
   // Keep a little of the budget for the retried request itself.
   if (wait + std::chrono::milliseconds(250) >= deadline.remaining()) {
     return false;
   }
-  std::this_thread::sleep_for(wait);
+  sleep(wait);
   return true;
 }
 

@@ -3,6 +3,7 @@
 // bodies.
 #pragma once
 
+#include "clock.hpp"
 #include "deadline.hpp"
 #include "retry.hpp"
 #include "trace.hpp"
@@ -101,7 +102,9 @@ struct HttpSettings {
 
 class HttpClient {
 public:
-  HttpClient(HttpSettings settings, Trace &trace);
+  // timing: the wall clock for Retry-After dates, the backoff jitter and the waits of
+  // send_with_retries.
+  HttpClient(HttpSettings settings, Trace &trace, RetryTiming timing = {});
 
   // One attempt. Throws TransportError, TimeoutError or ApiFormatError (oversized answer).
   HttpResponse send(const HttpRequest &request, const Deadline &deadline);
@@ -113,6 +116,9 @@ public:
   // How many requests went out (for -vv and tests).
   int requests_sent() const { return requests_sent_; }
 
+  // The clock, jitter and waits this client retries with, for another client of the same check.
+  const RetryTiming &timing() const { return timing_; }
+
 private:
   void configure(const HttpRequest &request, const CurlHeaders &headers, const Deadline &deadline);
   void configure_proxy();
@@ -122,6 +128,7 @@ private:
 
   HttpSettings settings_;
   Trace &trace_;
+  RetryTiming timing_;
   CurlEasy easy_;
   std::array<char, CURL_ERROR_SIZE> error_{};
   int requests_sent_ = 0;
@@ -141,6 +148,7 @@ std::string host_of(std::string_view url);
 std::string form_encode(std::string_view value);
 
 // Sleeps, but never past the deadline; returns false when the wait would not fit.
-bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait);
+bool wait_within(const Deadline &deadline, std::chrono::milliseconds wait,
+                 const Sleep &sleep = system_sleep());
 
 } // namespace cps

@@ -1,512 +1,326 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The $batch request body and parsing Graph's organization and onPremisesSynchronization answers.
+// The Graph rounds through their seam: canned $batch answers, recorded requests and waits.
 #include "lib/errors.hpp"
 #include "lib/graph.hpp"
 #include "lib/json.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <doctest/doctest.h>
 #include <string>
 #include <vector>
 
 using namespace cps;
+using std::chrono::milliseconds;
 
 namespace {
 
-const std::string source = "graph.microsoft.com";
+const std::string endpoint = "https://graph.microsoft.com";
+const std::string token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln";
 
-// The reference's beta example for a synced tenant with password hash sync.
-const char *synced_collection = R"json({
-  "@odata.context": "https://graph.microsoft.com/beta/$metadata#organization(id,onPremisesSyncEnabled,onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime)",
-  "value": [
-    {
-      "id": "b93319e6-0000-0000-0000-000000000000",
-      "onPremisesSyncEnabled": true,
-      "onPremisesLastSyncDateTime": "2022-09-19T18:03:40Z",
-      "onPremisesLastPasswordSyncDateTime": "2022-09-19T18:02:10Z"
-    }
-  ]
-})json";
+// Graph as a list of canned answers, one per $batch: records each request, its retry policy and
+// each wait between rounds (recorded, never slept).
+struct CannedGraph {
+  explicit CannedGraph(std::vector<HttpResponse> canned) : answers(std::move(canned)) {}
 
-// The reference's v1.0 example for a cloud-only tenant.
-const char *cloud_only_collection = R"json({
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#organization(id,displayName,onPremisesSyncEnabled,onPremisesLastSyncDateTime)",
-  "value": [
-    {
-      "id": "84841066-274d-4ec0-a5c1-276be684bdd3",
-      "displayName": "Contoso",
-      "onPremisesSyncEnabled": null,
-      "onPremisesLastSyncDateTime": null
-    }
-  ]
-})json";
+  std::vector<HttpResponse> answers;
+  std::int64_t now = 1764500000; // 2025-11-30T10:53:20Z, the wall clock Retry-After dates meet
+  double jitter = 0.5;
+  std::vector<HttpRequest> requests;
+  std::vector<RetryPolicy> policies;
+  std::vector<milliseconds> waits;
 
-// The reference's documented beta single entity (passwordSyncEnabled false), trimmed of nothing
-// that matters to the parser.
-const char *features_entity = R"json({
-  "@odata.context": "https://graph.microsoft.com/beta/$metadata#directory/onPremisesSynchronization/$entity",
-  "id": "12cce4b4-4ab8-40b7-be4d-f5d7742ec185",
-  "configuration": {
-    "accidentalDeletionPrevention": { "synchronizationPreventionType": "enabledForCount", "alertThreshold": 500 },
-    "synchronizationInterval": "PT30M",
-    "customerRequestedSynchronizationInterval": "PT1H",
-    "anchorAttribute": "extensionAttribute4",
-    "applicationId": "1651564e-7ce4-4d99-88be-0a65050d8dc3",
-    "synchronizationClientVersion": "2.1.16.0",
-    "currentExportData": {
-      "pendingObjectsAddition": 63, "pendingObjectsDeletion": 18, "pendingObjectsUpdate": 290,
-      "successfulLinksProvisioningCount": 0, "successfulObjectsProvisioningCount": 0,
-      "clientMachineName": "ABCD-SYNC-01", "serviceAccount": "Synchronization-01@contoso.com",
-      "totalConnectorSpaceObjects": 123456789
-    },
-    "writebackConfiguration": { "unifiedGroupContainer": "unified-group-container-value", "userContainer": "user-container-value" }
-  },
-  "features": {
-    "passwordSyncEnabled": false, "passwordWritebackEnabled": false, "directoryExtensionsEnabled": false,
-    "quarantineUponUpnConflictEnabled": true, "quarantineUponProxyAddressesConflictEnabled": true,
-    "softMatchOnUpnEnabled": true, "cloudPasswordPolicyForPasswordSyncedUsersEnabled": false,
-    "fopeConflictResolutionEnabled": false, "unifiedGroupWritebackEnabled": false, "userWritebackEnabled": false,
-    "deviceWritebackEnabled": false, "synchronizeUpnForManagedUsersEnabled": true,
-    "userForcePasswordChangeOnLogonEnabled": false, "concurrentOrgIdProvisioningEnabled": false,
-    "concurrentCredentialUpdateEnabled": false, "groupWriteBackEnabled": false, "blockSoftMatchEnabled": false,
-    "blockCloudObjectTakeoverThroughHardMatchEnabled": false, "bypassDirSyncOverridesEnabled": false
+  GraphExchange exchange() {
+    RetryTiming timing{[this] { return now; }, [this] { return jitter; },
+                       [this](milliseconds wait) { waits.push_back(wait); }};
+    return {[this](const HttpRequest &request, const RetryPolicy &policy) {
+              requests.push_back(request);
+              policies.push_back(policy);
+              REQUIRE(requests.size() <= answers.size()); // no round beyond the canned answers
+              return answers[requests.size() - 1];
+            },
+            timing};
   }
-})json";
 
-// The reference's v1.0 collection (passwordSyncEnabled true).
-const char *features_collection = R"json({
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directory/onPremisesSynchronization",
-  "value": [
-    {
-      "id": "12cce4b4-4ab8-40b7-be4d-f5d7742ec185",
-      "configuration": {
-        "accidentalDeletionPrevention": { "synchronizationPreventionType": "enabledForCount", "alertThreshold": 500 }
-      },
-      "features": {
-        "passwordSyncEnabled": true,
-        "passwordWritebackEnabled": false,
-        "directoryExtensionsEnabled": false
-      }
+  // The ids of the sub-requests in the body of request number n (from 0).
+  std::vector<std::string> ids_sent(std::size_t n) const {
+    rapidjson::Document body = parse_json(requests.at(n).body, "test");
+    std::vector<std::string> ids;
+    for (const rapidjson::Value &request : body["requests"].GetArray()) {
+      ids.emplace_back(request["id"].GetString());
     }
-  ]
-})json";
+    return ids;
+  }
+};
 
-SyncStatus organization(const std::string &body) {
-  rapidjson::Document document = parse_json(body, source);
-  SyncStatus status;
-  parse_organization(document, source, status);
-  return status;
-}
-
-SyncStatus features(const std::string &body) {
-  rapidjson::Document document = parse_json(body, source);
-  SyncStatus status;
-  parse_sync_features(document, source, status);
-  return status;
-}
-
-// A 200 $batch answer with the given sub-responses.
-HttpResponse batch_answer(const std::string &responses) {
+HttpResponse answer(long status, const std::string &body) {
   HttpResponse response;
-  response.status = 200;
+  response.status = status;
   response.content_type = "application/json;odata.metadata=minimal;charset=utf-8";
-  response.body = R"({"responses":[)" + responses + "]}";
+  response.body = body;
   return response;
 }
 
+// A 200 $batch answer with the given sub-responses.
+HttpResponse batch(const std::string &responses) {
+  return answer(200, R"({"responses":[)" + responses + "]}");
+}
+
 const std::string org_ok =
-    R"({"id":"org","status":200,"body":{"value":[{"onPremisesSyncEnabled":true,)"
-    R"("onPremisesLastSyncDateTime":"2022-09-19T18:03:40Z",)"
-    R"("onPremisesLastPasswordSyncDateTime":"2022-09-19T18:02:10Z"}]}})";
+    R"({"id":"org","status":200,"body":{"value":[{"id":"b93319e6-0000-0000-0000-000000000000",)"
+    R"("onPremisesSyncEnabled":true,"onPremisesLastSyncDateTime":"2025-11-30T10:30:00Z",)"
+    R"("onPremisesLastPasswordSyncDateTime":"2025-11-30T10:28:00Z"}]}})";
 const std::string sync_ok =
     R"({"id":"sync","status":200,"body":{"value":[{"features":{"passwordSyncEnabled":true}}]}})";
 
-std::size_t request_count(const std::string &body) {
-  rapidjson::Document document = parse_json(body, "test");
-  return document["requests"].Size();
+// A throttled sub-response; retry_after is a JSON value ("\"2\"", a date in quotes, 2) or empty.
+std::string throttled(const std::string &id, long status, const std::string &retry_after) {
+  std::string headers = retry_after.empty() ? "{}" : R"({"Retry-After":)" + retry_after + "}";
+  return R"({"id":")" + id + R"(","status":)" + std::to_string(status) + R"(,"headers":)" +
+         headers + R"(,"body":{"error":{"code":"TooManyRequests","message":"Slow down."}}})";
 }
 
-// One organization object with the given members, as a collection.
-std::string organization_with(const std::string &members) {
-  return R"({"value":[{"id":"b93319e6-0000-0000-0000-000000000000")" +
-         (members.empty() ? "" : "," + members) + "}]}";
+struct Run {
+  SyncStatus status;
+  GraphQuery query;
+};
+
+Run run(CannedGraph &graph, milliseconds budget = milliseconds(30000)) {
+  Deadline deadline(budget);
+  Trace trace(0);
+  Run result;
+  result.status =
+      fetch_sync_status(graph.exchange(), endpoint, token, result.query, deadline, trace);
+  return result;
+}
+
+std::string header_value(const HttpRequest &request, const std::string &name) {
+  for (const std::string &header : request.headers) {
+    if (header.rfind(name + ": ", 0) == 0) {
+      return header.substr(name.size() + 2);
+    }
+  }
+  return "";
 }
 
 } // namespace
 
-TEST_CASE("graph: batch_request_body") {
-  std::string body = batch_request_body(GraphQuery{}, BatchState{});
-  rapidjson::Document document = parse_json(body, "test");
-  REQUIRE(document.IsObject());
-  REQUIRE(document.MemberCount() == 1);
-  const rapidjson::Value &requests = document["requests"];
-  REQUIRE(requests.IsArray());
-  REQUIRE(requests.Size() == 2);
-  std::vector<std::string> ids;
-  for (const rapidjson::Value &request : requests.GetArray()) {
-    REQUIRE(request.IsObject());
-    std::string id = request["id"].GetString();
-    std::string url = request["url"].GetString();
-    CHECK(std::string(request["method"].GetString()) == "GET");
-    CAPTURE(url);
-    CHECK(url.front() == '/');
-    CHECK(url.find("beta") == std::string::npos); // relative to the batch's version
-    CHECK(url.find("v1.0") == std::string::npos);
-    CHECK(url.find("://") == std::string::npos);
-    if (id == "org") {
-      CHECK(url == "/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
-                   "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime");
-    } else if (id == "sync") {
-      CHECK(url == "/directory/onPremisesSynchronization?$select=features,configuration");
-    }
-    ids.push_back(id);
-  }
-  CHECK(ids == std::vector<std::string>{"org", "sync"});
+TEST_CASE("graph: a warm check is one $batch of every sub-request") {
+  CannedGraph graph{{batch(org_ok + "," + sync_ok)}};
+  Run result = run(graph);
+  REQUIRE(graph.requests.size() == 1);
+  const HttpRequest &request = graph.requests[0];
+  CHECK(request.method == "POST");
+  CHECK(request.url == "https://graph.microsoft.com/beta/$batch");
+  CHECK(header_value(request, "Authorization") == "Bearer " + token);
+  CHECK(header_value(request, "client-request-id").size() == 36);
+  CHECK(graph.ids_sent(0) == std::vector<std::string>{"org", "sync"});
+  // The whole $batch is retried when Graph fails it with 424 for throttling.
+  CHECK(graph.policies[0].failed_dependency_is_throttling);
+  CHECK(graph.waits.empty());
+  CHECK(result.status.sync_enabled == SyncEnabled::True);
+  CHECK(result.status.last_password_sync == 1764498480);
+  CHECK(result.status.password_sync_feature == PasswordSyncFeature::Enabled);
+  CHECK(result.status.password_sync_time_reported);
 }
 
-TEST_CASE("graph: batch_request_body with one sub-request (a throttled retry)") {
-  for (std::string answered : {"org", "sync"}) {
-    CAPTURE(answered);
-    BatchState state;
-    state.answered.insert(answered);
-    rapidjson::Document document = parse_json(batch_request_body(GraphQuery{}, state), "test");
-    REQUIRE(document["requests"].IsArray());
-    REQUIRE(document["requests"].Size() == 1);
-    CHECK(std::string(document["requests"][0]["id"].GetString()) ==
-          (answered == "org" ? "sync" : "org"));
-  }
+TEST_CASE("graph: a throttled sub-request is asked again alone, after its Retry-After") {
+  CannedGraph graph{{batch(org_ok + "," + throttled("sync", 429, R"("2")")), batch(sync_ok)}};
+  Run result = run(graph);
+  REQUIRE(graph.requests.size() == 2);
+  CHECK(graph.ids_sent(1) == std::vector<std::string>{"sync"});
+  CHECK(graph.waits == std::vector<milliseconds>{milliseconds(2000)});
+  CHECK(header_value(graph.requests[0], "client-request-id") !=
+        header_value(graph.requests[1], "client-request-id"));
+  CHECK(result.status.password_sync_feature == PasswordSyncFeature::Enabled);
+  CHECK(result.status.sync_enabled == SyncEnabled::True);
 }
 
-TEST_CASE("graph: one $batch holds every sub-request, within Graph's limit of 20") {
-  CHECK(max_batch_requests == 20);
-  std::vector<std::string> ids = sub_request_ids(GraphQuery{});
-  CHECK(ids == std::vector<std::string>{"org", "sync"});
-  CHECK(request_count(batch_request_body(GraphQuery{}, BatchState{})) == 2);
-  CHECK(ids.size() <= 20);
+TEST_CASE("graph: a Retry-After date is read against the injected clock") {
+  // Three seconds after graph.now; the real clock would find this date long past (no wait).
+  CannedGraph graph{
+      {batch(org_ok + "," + throttled("sync", 429, R"("Sun, 30 Nov 2025 10:53:23 GMT")")),
+       batch(sync_ok)}};
+  run(graph);
+  CHECK(graph.waits == std::vector<milliseconds>{milliseconds(3000)});
+
+  CannedGraph later{
+      {batch(org_ok + "," + throttled("sync", 429, R"("Sun, 30 Nov 2025 10:53:23 GMT")")),
+       batch(sync_ok)}};
+  later.now = 1764500002; // one second before the date
+  run(later);
+  CHECK(later.waits == std::vector<milliseconds>{milliseconds(1000)});
 }
 
-TEST_CASE("graph: read_batch_answer fills SyncStatus from the sub-responses, in any order") {
-  for (const std::string &responses : {org_ok + "," + sync_ok, sync_ok + "," + org_ok}) {
-    BatchState state;
-    GraphQuery query;
-    read_batch_answer(batch_answer(responses), source, query, state);
-    CHECK(batch_complete(GraphQuery{}, state));
-    CHECK(state.status.sync_enabled == SyncEnabled::True);
-    CHECK(state.status.last_dirsync == 1663610620);
-    CHECK(state.status.password_sync_feature == PasswordSyncFeature::Enabled);
+TEST_CASE("graph: a Retry-After in seconds, as a JSON number or text, with a fraction") {
+  struct Case {
+    const char *retry_after;
+    long long expected_ms;
+  };
+  for (const Case &row : std::vector<Case>{{"2", 2000}, {"0.25", 250}, {R"("1.5")", 1500}}) {
+    CAPTURE(row.retry_after);
+    CannedGraph graph{
+        {batch(org_ok + "," + throttled("sync", 429, row.retry_after)), batch(sync_ok)}};
+    run(graph);
+    CHECK(graph.waits == std::vector<milliseconds>{milliseconds(row.expected_ms)});
   }
 }
 
-TEST_CASE("graph: a 403 names the permission: required fails, optional degrades") {
-  const std::string denied =
-      R"("status":403,"body":{"error":{"code":"Authorization_RequestDenied",)"
-      R"("message":"Insufficient privileges to complete the operation."}}})";
-  BatchState state;
-  GraphQuery query;
-  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync",)" + denied), source, query, state);
-  CHECK(batch_complete(GraphQuery{}, state));
-  CHECK(state.status.password_sync_feature == PasswordSyncFeature::Unreadable);
-  CHECK(state.status.feature_note.find("OnPremDirectorySynchronization.Read.All") !=
-        std::string::npos);
-
-  BatchState refused;
-  CHECK_THROWS_WITH_AS(read_batch_answer(batch_answer(sync_ok + R"(,{"id":"org",)" + denied),
-                                         source, query, refused),
-                       doctest::Contains("Organization.Read.All"), GraphError);
+TEST_CASE("graph: of two throttled sub-requests, the longer Retry-After is waited for") {
+  for (bool org_first : {true, false}) {
+    CAPTURE(org_first);
+    std::string org = throttled("org", 429, R"("1")");
+    std::string sync = throttled("sync", 429, R"("3")");
+    CannedGraph graph{
+        {batch(org_first ? org + "," + sync : sync + "," + org), batch(org_ok + "," + sync_ok)}};
+    run(graph);
+    CHECK(graph.waits == std::vector<milliseconds>{milliseconds(3000)});
+    CHECK(graph.ids_sent(1) == std::vector<std::string>{"org", "sync"});
+  }
 }
 
-TEST_CASE("graph: a throttled sub-request stays pending; a missing one is an ApiFormatError") {
-  BatchState state;
-  GraphQuery query;
-  read_batch_answer(batch_answer(org_ok + R"(,{"id":"sync","status":429,"headers":)"
-                                          R"({"Retry-After":"2"},"body":{}})"),
-                    source, query, state);
-  CHECK(state.throttled);
-  CHECK_FALSE(batch_complete(GraphQuery{}, state));
-  CHECK(state.throttle_wait == std::chrono::milliseconds(2000));
-  CHECK(request_count(batch_request_body(GraphQuery{}, state)) == 1);
+TEST_CASE("graph: without a Retry-After the rounds back off with the injected jitter") {
+  // 200 ms doubling per round: half of it fixed, half scaled by the jitter (0.5 here).
+  CannedGraph graph{{batch(org_ok + "," + throttled("sync", 503, "")),
+                     batch(throttled("sync", 503, "")), batch(sync_ok)}};
+  run(graph);
+  CHECK(graph.waits == std::vector<milliseconds>{milliseconds(150), milliseconds(300)});
 
-  BatchState lacking;
-  CHECK_THROWS_AS(read_batch_answer(batch_answer(org_ok), source, query, lacking), ApiFormatError);
+  CannedGraph no_jitter{{batch(org_ok + "," + throttled("sync", 429, "")), batch(sync_ok)}};
+  no_jitter.jitter = 0.0;
+  run(no_jitter);
+  CHECK(no_jitter.waits == std::vector<milliseconds>{milliseconds(100)});
 }
 
-TEST_CASE("graph: a cloud whose schema lacks the password sync time is asked again without it") {
+TEST_CASE("graph: a required sub-request throttled in all 3 rounds fails naming the tries") {
+  CannedGraph graph{{batch(throttled("org", 429, R"("1")") + "," + sync_ok),
+                     batch(throttled("org", 429, R"("1")")),
+                     batch(throttled("org", 429, R"("1")"))}};
+  CHECK_THROWS_WITH_AS(run(graph),
+                       "Graph kept throttling the request for the organization (HTTP 429 "
+                       "TooManyRequests: Slow down.; 3 tries, last Retry-After 1)",
+                       GraphError);
+  CHECK(graph.requests.size() == 3);
+  CHECK(graph.waits == std::vector<milliseconds>{milliseconds(1000), milliseconds(1000)});
+}
+
+TEST_CASE("graph: an optional sub-request throttled in all 3 rounds is left out with a reason") {
+  CannedGraph graph{{batch(org_ok + "," + throttled("sync", 429, R"("0.5")")),
+                     batch(throttled("sync", 429, R"("0.5")")),
+                     batch(throttled("sync", 429, R"("0.5")"))}};
+  Run result = run(graph);
+  CHECK(graph.requests.size() == 3);
+  CHECK(result.status.sync_enabled == SyncEnabled::True);
+  CHECK(result.status.password_sync_feature == PasswordSyncFeature::Unreadable);
+  CHECK(result.status.feature_note ==
+        "password hash sync feature flag not readable (Graph kept throttling it: 3 tries, last "
+        "Retry-After 0.5); judged by timestamps");
+}
+
+TEST_CASE("graph: a Retry-After past the deadline ends the rounds at once") {
+  CannedGraph graph{{batch(throttled("org", 429, R"("60")") + "," + sync_ok)}};
+  CHECK_THROWS_WITH_AS(run(graph, milliseconds(30000)),
+                       "Graph kept throttling the request for the organization (HTTP 429 "
+                       "TooManyRequests: Slow down.; 1 try, last Retry-After 60, no time left "
+                       "before the deadline for another)",
+                       GraphError);
+  CHECK(graph.requests.size() == 1);
+  CHECK(graph.waits.empty());
+}
+
+TEST_CASE("graph: a whole $batch failed with 424 is described as throttling") {
+  HttpResponse failed =
+      answer(424, R"({"error":{"code":"TooManyRequests","message":"Throttled."}})");
+  failed.retries = RetryHistory{3, "2", false};
+  CannedGraph graph{{failed}};
+  CHECK_THROWS_WITH_AS(run(graph),
+                       "Graph kept throttling the request for the $batch request (HTTP 424 "
+                       "TooManyRequests: Throttled.; 3 tries, last Retry-After 2)",
+                       GraphError);
+  CHECK(graph.requests.size() == 1);
+}
+
+TEST_CASE("graph: a 5xx is a service error naming the host and what was asked") {
+  SUBCASE("the whole $batch") {
+    CannedGraph graph{
+        {answer(500, R"({"error":{"code":"InternalServerError","message":"Boom."}})")}};
+    CHECK_THROWS_WITH_AS(run(graph),
+                         "graph.microsoft.com answered HTTP 500 InternalServerError: Boom. for "
+                         "the $batch request",
+                         ServiceError);
+  }
+  SUBCASE("a sub-request, not retried") {
+    CannedGraph graph{{batch(R"({"id":"org","status":500,"body":{"error":{"code":"UnknownError",)"
+                             R"("message":"Boom."}}},)" +
+                             sync_ok)}};
+    CHECK_THROWS_WITH_AS(run(graph),
+                         "graph.microsoft.com answered HTTP 500 UnknownError: Boom. for the "
+                         "organization",
+                         ServiceError);
+    CHECK(graph.requests.size() == 1);
+  }
+  SUBCASE("a sub-request unavailable in every round") {
+    CannedGraph graph{{batch(throttled("org", 503, "") + "," + sync_ok),
+                       batch(throttled("org", 503, "")), batch(throttled("org", 503, ""))}};
+    CHECK_THROWS_WITH_AS(run(graph),
+                         "graph.microsoft.com answered HTTP 503 TooManyRequests: Slow down. for "
+                         "the organization",
+                         ServiceError);
+    CHECK(graph.requests.size() == 3);
+  }
+}
+
+TEST_CASE("graph: sub-responses missing, twice or not asked for") {
+  SUBCASE("missing") {
+    CannedGraph graph{{batch(org_ok)}};
+    CHECK_THROWS_WITH_AS(run(graph),
+                         "unexpected answer from graph.microsoft.com: the $batch answer lacks a "
+                         "requested response",
+                         ApiFormatError);
+  }
+  SUBCASE("twice") {
+    CannedGraph graph{{batch(org_ok + "," + sync_ok + "," + org_ok)}};
+    CHECK_THROWS_WITH_AS(run(graph),
+                         "unexpected answer from graph.microsoft.com: the $batch answer holds "
+                         "'org' twice",
+                         ApiFormatError);
+  }
+  SUBCASE("not asked for: ignored, whatever it says") {
+    CannedGraph graph{{batch(
+        org_ok + R"(,{"id":"other","status":403,"body":{"error":{"code":"Denied"}}},)" + sync_ok)}};
+    Run result = run(graph);
+    CHECK(result.status.password_sync_feature == PasswordSyncFeature::Enabled);
+    CHECK(graph.requests.size() == 1);
+  }
+  SUBCASE("not asked for, in place of one that was") {
+    CannedGraph graph{{batch(org_ok + R"(,{"id":"syncx","status":200,"body":{}})")}};
+    CHECK_THROWS_AS(run(graph), ApiFormatError);
+  }
+}
+
+TEST_CASE("graph: a cloud lacking the password sync time is asked again at once, without it") {
   const std::string unknown_property =
       R"({"id":"org","status":400,"body":{"error":{"code":"BadRequest","message":)"
       R"("Could not find a property named 'onPremisesLastPasswordSyncDateTime' on type )"
       R"('microsoft.graph.organization'."}}})";
+  CannedGraph graph{{batch(unknown_property + "," + sync_ok), batch(org_ok)}};
+  Run result = run(graph);
+  REQUIRE(graph.requests.size() == 2);
+  CHECK(graph.ids_sent(1) == std::vector<std::string>{"org"});
+  CHECK(graph.requests[1].body.find("onPremisesLastPasswordSyncDateTime") == std::string::npos);
+  CHECK(graph.waits.empty());
+  CHECK_FALSE(result.query.password_sync_time);
+  CHECK_FALSE(result.status.password_sync_time_reported);
+}
+
+TEST_CASE("graph: what the exchange throws reaches the caller") {
+  Trace trace(0);
+  Deadline deadline(milliseconds(30000));
   GraphQuery query;
-  BatchState state;
-  read_batch_answer(batch_answer(unknown_property + "," + sync_ok), source, query, state);
-  CHECK(state.ask_again);
-  CHECK_FALSE(query.password_sync_time);
-  CHECK_FALSE(batch_complete(query, state));
-  std::string again = batch_request_body(query, state);
-  CHECK(again == R"({"requests":[{"id":"org","method":"GET","url":"/organization?$select=)"
-                 R"(id,verifiedDomains,onPremisesSyncEnabled,onPremisesLastSyncDateTime"}]})");
-  // Once only: the same answer to the narrowed query is a failure, not another round.
-  BatchState second;
-  second.answered.insert("sync");
-  CHECK_THROWS_AS(read_batch_answer(batch_answer(unknown_property), source, query, second),
-                  GraphError);
-  // Another 400 is not taken for a missing property.
-  GraphQuery other;
-  BatchState third;
-  CHECK_THROWS_AS(
-      read_batch_answer(batch_answer(R"({"id":"org","status":400,"body":{"error":{"code":)"
-                                     R"("BadRequest","message":"Invalid request."}}},)" +
-                                     sync_ok),
-                        source, other, third),
-      GraphError);
-  CHECK(other.password_sync_time);
-}
-
-TEST_CASE("graph: parse_organization on the reference payloads") {
-  SyncStatus synced = organization(synced_collection);
-  CHECK(synced.sync_enabled == SyncEnabled::True);
-  CHECK(synced.last_dirsync == 1663610620);       // 2022-09-19T18:03:40Z
-  CHECK(synced.last_password_sync == 1663610530); // 2022-09-19T18:02:10Z
-
-  SyncStatus cloud_only = organization(cloud_only_collection);
-  CHECK(cloud_only.sync_enabled == SyncEnabled::Null);
-  CHECK_FALSE(cloud_only.last_dirsync.has_value());
-  CHECK_FALSE(cloud_only.last_password_sync.has_value()); // missing key: no data
-}
-
-TEST_CASE("graph: parse_organization reads the tenant's id and verified domains") {
-  SyncStatus status = organization(organization_with(
-      R"("verifiedDomains":[{"capabilities":"Email, OfficeCommunicationsOnline","isDefault":true,)"
-      R"("isInitial":false,"name":"contoso.com","type":"Managed"},)"
-      R"({"isDefault":false,"isInitial":true,"name":"contoso.onmicrosoft.com","type":"Managed"}])"));
-  CHECK(status.tenant.id == "b93319e6-0000-0000-0000-000000000000");
-  CHECK(status.tenant.verified_domains ==
-        std::vector<std::string>{"contoso.com", "contoso.onmicrosoft.com"});
-  CHECK(status.tenant.initial_domain == "contoso.onmicrosoft.com");
-  for (const char *members : {R"("verifiedDomains":"contoso.com")", R"("verifiedDomains":[1])",
-                              R"("verifiedDomains":[{"isInitial":true}])"}) {
-    INFO("members := " << std::string(members));
-    CHECK_THROWS_AS(organization(organization_with(members)), ApiFormatError);
-  }
-  CHECK_THROWS_AS(organization(R"({"value":[{"id":42}]})"), ApiFormatError);
-}
-
-TEST_CASE("graph: parse_organization on a single entity") {
-  SyncStatus entity = organization(
-      R"({"@odata.context":"https://graph.microsoft.com/beta/$metadata#organization/$entity",)"
-      R"("id":"b93319e6-0000-0000-0000-000000000000","onPremisesSyncEnabled":false,)"
-      R"("onPremisesLastSyncDateTime":"2022-09-19T18:03:40Z",)"
-      R"("onPremisesLastPasswordSyncDateTime":null})");
-  CHECK(entity.sync_enabled == SyncEnabled::False);
-  CHECK(entity.last_dirsync == 1663610620);
-  CHECK_FALSE(entity.last_password_sync.has_value());
-}
-
-TEST_CASE("graph: onPremisesSyncEnabled true, false, null, missing") {
-  struct Case {
-    const char *members;
-    SyncEnabled expected;
-  };
-  for (const Case &row : std::vector<Case>{{R"("onPremisesSyncEnabled":true)", SyncEnabled::True},
-                                           {R"("onPremisesSyncEnabled":false)", SyncEnabled::False},
-                                           {R"("onPremisesSyncEnabled":null)", SyncEnabled::Null},
-                                           {"", SyncEnabled::Null}}) {
-    INFO("row.members := " << std::string(row.members));
-    CHECK(organization(organization_with(row.members)).sync_enabled == row.expected);
-  }
-}
-
-TEST_CASE("graph: timestamps with fractions and offsets") {
-  SyncStatus sync = organization(
-      organization_with(R"("onPremisesSyncEnabled":true,)"
-                        R"("onPremisesLastSyncDateTime":"2022-09-19T20:03:40.1234567+02:00",)"
-                        R"("onPremisesLastPasswordSyncDateTime":"2022-09-19T12:32:10.5-05:30")"));
-  CHECK(sync.last_dirsync == 1663610620);
-  CHECK(sync.last_password_sync == 1663610530);
-}
-
-TEST_CASE("graph: wrong types and shapes are ApiFormatError") {
-  for (const char *body : {
-           R"({"value":[{"onPremisesSyncEnabled":"true"}]})",
-           R"({"value":[{"onPremisesSyncEnabled":1}]})",
-           R"({"value":[{"onPremisesSyncEnabled":[]}]})",
-           R"({"value":[{"onPremisesLastSyncDateTime":1663610620}]})",
-           R"({"value":[{"onPremisesLastSyncDateTime":true}]})",
-           R"({"value":[{"onPremisesLastSyncDateTime":{}}]})",
-           R"({"value":[{"onPremisesLastSyncDateTime":"yesterday"}]})",
-           R"({"value":[{"onPremisesLastSyncDateTime":""}]})",
-           R"({"value":[{"onPremisesLastPasswordSyncDateTime":"2022-09-19T18:02:10"}]})",
-           R"({"value":[{"onPremisesLastPasswordSyncDateTime":"2023-02-29T18:02:10Z"}]})",
-           R"({"value":[{"onPremisesLastPasswordSyncDateTime":1.5}]})",
-           R"({"value":[]})",
-           R"({"value":{}})",
-           R"({"value":null})",
-           R"({"value":"x"})",
-           R"({"value":[1]})",
-           R"({"value":[null]})",
-           R"({"value":[[]]})",
-           R"([])",
-           R"([{"onPremisesSyncEnabled":true}])",
-           R"("organization")",
-           R"(null)",
-           R"(42)",
-       }) {
-    INFO("body := " << std::string(body));
-    CHECK_THROWS_AS(organization(body), ApiFormatError);
-  }
-}
-
-TEST_CASE("graph: an empty organization list is an ApiFormatError naming the source") {
-  CHECK_THROWS_WITH_AS(organization(R"({"value":[]})"),
-                       doctest::Contains("unexpected answer from graph.microsoft.com"),
-                       ApiFormatError);
-}
-
-TEST_CASE("graph: parse_sync_features") {
-  SyncStatus disabled = features(features_entity);
-  CHECK(disabled.password_sync_feature == PasswordSyncFeature::Disabled);
-  CHECK(disabled.sync_client.version == "2.1.16.0");
-  CHECK(disabled.sync_client.machine == "ABCD-SYNC-01");
-  CHECK(disabled.sync_client.service_account == "Synchronization-01@contoso.com");
-  CHECK(disabled.sync_client.interval_seconds == 1800);           // PT30M
-  CHECK(disabled.sync_client.requested_interval_seconds == 3600); // PT1H
-
-  SyncStatus enabled = features(features_collection);
-  CHECK(enabled.password_sync_feature == PasswordSyncFeature::Enabled);
-
-  SyncStatus minimal = features(R"({"value":[{"features":{"passwordSyncEnabled":true}}]})");
-  CHECK(minimal.password_sync_feature == PasswordSyncFeature::Enabled);
-
-  SyncStatus null_flag = features(R"({"value":[{"features":{"passwordSyncEnabled":null}}]})");
-  CHECK(null_flag.password_sync_feature == PasswordSyncFeature::Unreadable);
-  CHECK(null_flag.feature_note.find("features.passwordSyncEnabled is null") != std::string::npos);
-  CHECK(null_flag.feature_note.find("judged by timestamps") != std::string::npos);
-
-  SyncStatus empty = features(R"({"value":[]})");
-  CHECK(empty.password_sync_feature == PasswordSyncFeature::Unreadable);
-  CHECK_FALSE(empty.feature_note.empty());
-}
-
-TEST_CASE("graph: sync client facts missing, null or odd are left out, never refused") {
-  for (
-      const char *configuration :
-      {R"("configuration":null)", R"("configuration":{})", R"("configuration":"x")",
-       R"("configuration":{"synchronizationClientVersion":null,"currentExportData":null,)"
-       R"("synchronizationInterval":null})",
-       R"("configuration":{"synchronizationClientVersion":2,"currentExportData":[],)"
-       R"("synchronizationInterval":"30 minutes","customerRequestedSynchronizationInterval":"PT"})",
-       R"("configuration":{"synchronizationInterval":"PT1H30M5S5"})"}) {
-    INFO("configuration := " << std::string(configuration));
-    SyncStatus status = features(std::string(R"({"value":[{)") + configuration +
-                                 R"(,"features":{"passwordSyncEnabled":true}}]})");
-    CHECK(status.password_sync_feature == PasswordSyncFeature::Enabled);
-    CHECK(status.sync_client.version.empty());
-    CHECK(status.sync_client.machine.empty());
-    CHECK(status.sync_client.interval_seconds == 0);
-    CHECK(status.sync_client.requested_interval_seconds == 0);
-  }
-  SyncStatus days = features(R"({"value":[{"configuration":{"synchronizationInterval":"P1DT2H",)"
-                             R"("currentExportData":{"clientMachineName":"AADC"}},)"
-                             R"("features":{"passwordSyncEnabled":true}}]})");
-  CHECK(days.sync_client.interval_seconds == 93600);
-  CHECK(days.sync_client.machine == "AADC");
-  CHECK(days.sync_client.service_account.empty());
-}
-
-TEST_CASE("graph: parse_sync_features rejects a missing or mistyped flag") {
-  for (const char *body : {
-           R"({"value":[{"id":"x"}]})",
-           R"({"value":[{"features":null}]})",
-           R"({"value":[{"features":{}}]})",
-           R"({"value":[{"features":{"passwordSyncEnabled":"true"}}]})",
-           R"({"value":[{"features":{"passwordSyncEnabled":1}}]})",
-           R"({"value":[{"features":[true]}]})",
-           R"({"id":"x"})",
-           R"({"value":{}})",
-           R"({"value":[1]})",
-           R"([])",
-           R"(null)",
-       }) {
-    INFO("body := " << std::string(body));
-    CHECK_THROWS_AS(features(body), ApiFormatError);
-  }
-}
-
-TEST_CASE("graph: parse_json rejects invalid JSON with ApiFormatError") {
-  for (const char *body : {"", " ", "{", "}", "{\"a\":}", "[1,]", "<html></html>", "nul",
-                           "{\"a\":1}{", "\"unterminated", "{'a':1}"}) {
-    INFO("body := " << std::string(body));
-    CHECK_THROWS_WITH_AS(parse_json(body, source), doctest::Contains("graph.microsoft.com"),
-                         ApiFormatError);
-  }
-  // The view's length counts, not a terminating NUL.
-  std::string padded = "{\"a\":1}garbage";
-  CHECK_NOTHROW(parse_json(std::string_view(padded).substr(0, 7), source));
-}
-
-TEST_CASE("graph: deeply nested JSON neither crashes nor recurses") {
-  const std::size_t depth = 100000;
-  std::string open(depth, '[');
-  CHECK_THROWS_AS(parse_json(open, source), ApiFormatError);
-
-  std::string balanced = open + std::string(depth, ']');
-  rapidjson::Document arrays = parse_json(balanced, source);
-  CHECK(arrays.IsArray());
-  SyncStatus status;
-  CHECK_THROWS_AS(parse_organization(arrays, source, status), ApiFormatError);
-  CHECK_THROWS_AS(parse_sync_features(arrays, source, status), ApiFormatError);
-
-  std::string objects;
-  for (std::size_t i = 0; i < depth; ++i) {
-    objects += "{\"value\":";
-  }
-  objects += "1" + std::string(depth, '}');
-  rapidjson::Document nested = parse_json(objects, source);
-  CHECK_THROWS_AS(parse_organization(nested, source, status), ApiFormatError);
-
-  std::string in_value = R"({"value":[)" + balanced + "]}";
-  rapidjson::Document deep_value = parse_json(in_value, source);
-  CHECK_THROWS_AS(parse_organization(deep_value, source, status), ApiFormatError);
-}
-
-TEST_CASE("graph: member and string_member") {
-  rapidjson::Document document = parse_json(R"({"s":"a\u0000b","n":1,"o":{}})", source);
-  REQUIRE(string_member(document, "s").has_value());
-  CHECK(string_member(document, "s")->size() == 3); // embedded NUL kept
-  CHECK_FALSE(string_member(document, "n").has_value());
-  CHECK_FALSE(string_member(document, "missing").has_value());
-  CHECK(member(document, "o") != nullptr);
-  CHECK(member(document["n"], "x") == nullptr); // not an object
-}
-
-TEST_CASE("graph: notes on a cloud without the password sync time, kept for a week") {
-  const std::int64_t learnt = 1764500000;
-  GraphQuery narrowed;
-  narrowed.password_sync_time = false;
-  std::string text = graph_notes_text(narrowed, learnt);
-  CHECK(text == "check_password_sync graph notes v1\n"
-                "lacks onPremisesLastPasswordSyncDateTime 1764500000\n");
-  CHECK(graph_notes_text(GraphQuery{}, learnt).empty()); // nothing learnt, nothing kept
-
-  GraphQuery next_hour;
-  apply_graph_notes(text, learnt + 3600, next_hour);
-  CHECK_FALSE(next_hour.password_sync_time);
-  GraphQuery after_a_week;
-  apply_graph_notes(text, learnt + 7 * 86400, after_a_week);
-  CHECK(after_a_week.password_sync_time); // asked again: the cloud may have gained it
-  for (const char *bad : {"",
-                          "check_password_sync graph notes v2\nlacks "
-                          "onPremisesLastPasswordSyncDateTime 1764500000\n",
-                          "check_password_sync graph notes v1\nlacks "
-                          "onPremisesLastPasswordSyncDateTime x\n",
-                          "check_password_sync graph notes v1\nlacks "
-                          "onPremisesLastPasswordSyncDateTime 1764500000"}) {
-    GraphQuery query;
-    apply_graph_notes(bad, learnt + 60, query);
-    CHECK(query.password_sync_time);
-  }
-  GraphQuery grown; // a later version's extra lines do not hide what this one knows
-  apply_graph_notes("check_password_sync graph notes v1\nsomething new 1\n" +
-                        text.substr(text.find("lacks")),
-                    learnt + 60, grown);
-  CHECK_FALSE(grown.password_sync_time);
+  GraphExchange failing{[](const HttpRequest &, const RetryPolicy &) -> HttpResponse {
+                          throw TransportError("could not connect to graph.microsoft.com");
+                        },
+                        RetryTiming{}};
+  CHECK_THROWS_WITH_AS(fetch_sync_status(failing, endpoint, token, query, deadline, trace),
+                       "could not connect to graph.microsoft.com", TransportError);
 }

@@ -160,3 +160,13 @@ TEST_CASE("http: wait_within never sleeps past the deadline") {
   CHECK(wait_within(real, milliseconds(20)));
   CHECK(std::chrono::steady_clock::now() - started >= milliseconds(20));
 }
+
+TEST_CASE("http: wait_within waits through the injected sleep, only when the wait fits") {
+  std::vector<milliseconds> waits;
+  Sleep record = [&waits](milliseconds wait) { waits.push_back(wait); };
+  auto now = std::make_shared<Deadline::Clock::time_point>(Deadline::Clock::now());
+  Deadline deadline(milliseconds(1000), [now] { return *now; });
+  CHECK(wait_within(deadline, milliseconds(700), record));       // 700 + 250 ms margin < 1000 ms
+  CHECK_FALSE(wait_within(deadline, milliseconds(750), record)); // 750 + 250 ms does not fit
+  CHECK(waits == std::vector<milliseconds>{milliseconds(700)});
+}

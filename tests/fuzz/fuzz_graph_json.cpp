@@ -2,7 +2,8 @@
 // Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization and
 // onPremisesSynchronization bodies, through lib/json's iterative parser.
 #include "lib/errors.hpp"
-#include "lib/graph.hpp"
+#include "lib/graph_batch.hpp"
+#include "lib/graph_parsers.hpp"
 #include "lib/json.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -20,7 +21,7 @@ void read_as_batch_answer(const std::string &body) {
   cps::BatchState state;
   cps::GraphQuery query;
   try {
-    cps::read_batch_answer(response, "graph.example", query, state);
+    cps::read_batch_answer(response, "graph.example", 1764500000, query, state);
     cps::fuzz::require(state.throttled || state.ask_again || cps::batch_complete(query, state),
                        "a batch answer read without error has both results or is throttled");
   } catch (const cps::ApiFormatError &) {

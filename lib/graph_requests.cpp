@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The table of Graph sub-requests of the $batch: the one place a reading is added.
+#include "graph_requests.hpp"
+
+#include "graph_parsers.hpp"
+
+#include <iterator>
+
+namespace cps {
+namespace {
+
+std::string organization_url(const GraphQuery &query) {
+  // onPremisesLastPasswordSyncDateTime is beta-only (absent from msgraph-metadata
+  // schemas/v1.0-Prod.csdl), hence the beta $batch.
+  // id and verifiedDomains name the tenant that answered (checked against -T).
+  return std::string("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
+                     "onPremisesLastSyncDateTime") +
+         (query.password_sync_time ? ",onPremisesLastPasswordSyncDateTime" : "");
+}
+
+bool without_password_sync_time(GraphQuery &query) {
+  bool asked = query.password_sync_time;
+  query.password_sync_time = false;
+  return asked;
+}
+
+std::string sync_features_url(const GraphQuery &) {
+  // configuration carries the sync client's facts (beta: synchronizationClientVersion,
+  // currentExportData, synchronizationInterval; msgraph-metadata schemas/beta-USNat.csdl).
+  return "/directory/onPremisesSynchronization?$select=features,configuration";
+}
+
+const SubRequest sub_requests[] = {
+    // The password sync time is absent from the beta organization of beta-GovSG, beta-USNat and
+    // beta-USSec (msgraph-metadata schemas/*.csdl, 2026-08): Graph there answers 400.
+    {"org", organization_url, Need::Required, "the organization", "Organization.Read.All", nullptr,
+     parse_organization, nullptr, "onPremisesLastPasswordSyncDateTime", without_password_sync_time},
+    // App-only access is "Not supported" in Microsoft's permission table, yet works in practice
+    // (graph-api reference, section 2): optional, and a 403 degrades to the timestamps.
+    {"sync", sync_features_url, Need::Optional, "password hash sync feature flag",
+     "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features, feature_unreadable,
+     nullptr, nullptr},
+};
+static_assert(std::size(sub_requests) <= max_batch_requests, "Graph takes 20 per $batch");
+
+} // namespace
+
+SubRequestTable graph_sub_requests() {
+  return {std::begin(sub_requests), std::end(sub_requests)};
+}
+
+const SubRequest *find_sub_request(std::string_view id) {
+  for (const SubRequest &entry : sub_requests) {
+    if (id == entry.id) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+bool asks_for(const SubRequest &entry, const GraphQuery &query) {
+  (void)entry; // every entry is asked for today
+  (void)query;
+  return true;
+}
+
+std::vector<std::string> sub_request_ids(const GraphQuery &query) {
+  std::vector<std::string> ids;
+  for (const SubRequest &entry : sub_requests) {
+    if (asks_for(entry, query)) {
+      ids.emplace_back(entry.id);
+    }
+  }
+  return ids;
+}
+
+} // namespace cps

@@ -2,8 +2,8 @@
 // The default token cache folder: $XDG_CACHE_HOME, $HOME, the password database's home, /var/tmp.
 #include "lib/cache_folder.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
-#include <cstdlib>
 #include <doctest/doctest.h>
 #include <string>
 #include <sys/stat.h>
@@ -12,21 +12,6 @@
 using namespace cps;
 
 namespace {
-
-struct TempHome {
-  TempHome() {
-    std::string pattern = "/tmp/cps-cache-folder-test.XXXXXX";
-    path = ::mkdtemp(pattern.data()) ? pattern : "";
-    REQUIRE(!path.empty());
-  }
-  ~TempHome() { std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string sub(const std::string &name) const {
-    std::string dir = path + "/" + name;
-    REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
-    return dir;
-  }
-  std::string path;
-};
 
 HomeLookup home_is(std::optional<std::string> home) {
   return [home] { return home; };
@@ -37,8 +22,8 @@ const std::string fallback = "/var/tmp/check_password_sync-" + std::to_string(::
 } // namespace
 
 TEST_CASE("cache_folder: $XDG_CACHE_HOME first, then $HOME, when the user owns them") {
-  TempHome temp;
-  std::string xdg = temp.sub("xdg"), home = temp.sub("home");
+  test::TempDir temp;
+  std::string xdg = temp.folder("xdg"), home = temp.folder("home");
   CacheFolder folder = default_cache_folder(
       environment({{"XDG_CACHE_HOME", xdg}, {"HOME", home}}), home_is(std::nullopt));
   CHECK(folder.path == xdg + "/check_password_sync");
@@ -60,15 +45,15 @@ TEST_CASE("cache_folder: $XDG_CACHE_HOME first, then $HOME, when the user owns t
 }
 
 TEST_CASE("cache_folder: a HOME that is not the user's gives way to the password database") {
-  TempHome temp;
-  std::string own = temp.sub("own");
-  CacheFolder folder = default_cache_folder(environment({{"HOME", temp.path + "/missing"}}),
-                                            home_is(own));
+  test::TempDir temp;
+  std::string own = temp.folder("own");
+  CacheFolder folder =
+      default_cache_folder(environment({{"HOME", temp.path() + "/missing"}}), home_is(own));
   CHECK(folder.path == own + "/.cache/check_password_sync");
-  CHECK(folder.origin == "the user's home from the password database; skipped $HOME " + temp.path +
-                             "/missing (not a directory)");
+  CHECK(folder.origin == "the user's home from the password database; skipped $HOME " +
+                             temp.path() + "/missing (not a directory)");
   if (::geteuid() == 0) { // Icinga 2 started from a root shell: HOME=/root for its own user
-    std::string foreign = temp.sub("foreign");
+    std::string foreign = temp.folder("foreign");
     REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
     folder = default_cache_folder(environment({{"HOME", foreign}, {"XDG_CACHE_HOME", foreign}}),
                                   home_is(own));

@@ -3,6 +3,7 @@
 #include "lib/certificate.hpp"
 #include "lib/errors.hpp"
 #include "tests/cert_fixture.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -83,14 +84,11 @@ TEST_CASE("files that cannot be used are refused with the reason") {
 }
 
 TEST_CASE("load reads the file and names it in errors") {
-  char path[] = "/tmp/cps-test-cert-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  std::string content = test::certificate_pem(shared_rsa()) + test::key_pem(shared_rsa());
-  REQUIRE(write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-  close(fd);
+  test::TempDir folder;
+  std::string path =
+      folder.file("client.pem", test::certificate_pem(shared_rsa()) + test::key_pem(shared_rsa()));
   CHECK_NOTHROW(ClientCertificate::load(path, Secret()));
-  std::remove(path);
+  std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(ClientCertificate::load(path, Secret()),
                        doctest::Contains("cannot open certificate file"), ConfigError);
 }

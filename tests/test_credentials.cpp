@@ -6,6 +6,7 @@
 #include "lib/token_cache.hpp"
 #include "tests/cert_fixture.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -25,17 +26,10 @@ Config base_config() {
   return config;
 }
 
-// A temporary file removed at the end of the test.
+// A file in a temporary folder of its own, removed at the end of the test.
 struct TempFile {
-  explicit TempFile(const std::string &content) {
-    char templ[] = "/tmp/cps-test-cred-XXXXXX";
-    int fd = mkstemp(templ);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path = templ;
-    std::ofstream(path) << content;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
+  explicit TempFile(const std::string &content) : path(folder.file("file", content)) {}
+  test::TempDir folder;
   std::string path;
 };
 

@@ -3,6 +3,7 @@
 #include "lib/errors.hpp"
 #include "lib/extra_opts.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -76,12 +77,9 @@ TEST_CASE("syntax errors and missing sections name the file and line") {
 TEST_CASE("the default file: MP_CONFIG_FILE, else the first Monitoring Plugins location") {
   CHECK(default_ini_files().front() == "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini");
   CHECK(default_ini_files().size() == 11);
-  char path[] = "/tmp/cps-test-ini-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  std::string text = "[check_password_sync]\ntenant=t1\n[s]\ntenant=t2\n";
-  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  close(fd);
+  test::TempDir folder;
+  std::string path =
+      folder.file("plugins.ini", "[check_password_sync]\ntenant=t1\n[s]\ntenant=t2\n");
   CHECK(read_extra_opts("", environment({{"MP_CONFIG_FILE", path}}), existing({})) ==
         Args{"--tenant=t1"});
   CHECK(read_extra_opts(std::string("s@") + path, environment(), existing({})) ==
@@ -100,7 +98,7 @@ TEST_CASE("the default file: MP_CONFIG_FILE, else the first Monitoring Plugins l
   CHECK_THROWS_WITH_AS(
       read_extra_opts("", environment(), existing({"/etc/monitoring-plugins.ini"})),
       doctest::Contains("'/etc/monitoring-plugins.ini'"), UsageError);
-  std::remove(path);
+  std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(read_extra_opts(std::string("@") + path, environment(), existing({})),
                        doctest::Contains("cannot open"), UsageError);
 }

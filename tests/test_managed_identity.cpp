@@ -3,8 +3,8 @@
 #include "lib/errors.hpp"
 #include "lib/managed_identity.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
-#include <cstdlib>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <map>
@@ -21,20 +21,14 @@ FileExists existing(std::set<std::string> files = {}) {
   return [files](const std::string &path) { return files.count(path) > 0; };
 }
 
-// A scratch folder with a token folder inside and a file outside it; removed at the end.
+// A scratch folder with a token folder inside and room for files outside it; removed at the end.
 struct Folders {
-  Folders() {
-    char templ[] = "/tmp/cps-test-arc-XXXXXX";
-    root = mkdtemp(templ);
-    tokens = root + "/tokens";
-    mkdir(tokens.c_str(), 0700);
-  }
-  ~Folders() { std::system(("rm -rf '" + root + "'").c_str()); }
+  test::TempDir temp;
+  std::string root = temp.path(), tokens = temp.folder("tokens");
   std::string write(const std::string &path, std::size_t size) {
     std::ofstream(path) << std::string(size, 'k');
     return path;
   }
-  std::string root, tokens;
 };
 
 } // namespace

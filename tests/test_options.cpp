@@ -5,6 +5,7 @@
 #include "lib/errors.hpp"
 #include "lib/options.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <functional>
@@ -343,20 +344,13 @@ namespace {
 // An ini file for --extra-opts, removed when the test ends.
 class IniFile {
 public:
-  explicit IniFile(const std::string &section_body) {
-    int fd = mkstemp(path_);
-    REQUIRE(fd >= 0);
-    std::string text = "[check_password_sync]\n" + section_body;
-    REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-    close(fd);
-  }
-  ~IniFile() { unlink(path_); }
-  IniFile(const IniFile &) = delete;
-  IniFile &operator=(const IniFile &) = delete;
-  std::string option() const { return std::string("--extra-opts=@") + path_; }
+  explicit IniFile(const std::string &section_body)
+      : path_(folder_.file("plugins.ini", "[check_password_sync]\n" + section_body)) {}
+  std::string option() const { return "--extra-opts=@" + path_; }
 
 private:
-  char path_[32] = "/tmp/cps-test-options-XXXXXX";
+  test::TempDir folder_;
+  std::string path_;
 };
 
 // The options an ini section gives, then the command line's.

@@ -3,11 +3,10 @@
 #include "lib/errors.hpp"
 #include "lib/secret.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <map>
@@ -21,42 +20,8 @@
 
 using namespace cps;
 
-namespace {
-
-// A private temporary directory, removed with everything in it.
-class TempDir {
-public:
-  TempDir() {
-    char pattern[] = "/tmp/cps_secret_test.XXXXXX";
-    char *made = ::mkdtemp(pattern);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::string command = "rm -rf '" + path_ + "'";
-    if (std::system(command.c_str()) != 0) {
-      std::perror("rm");
-    }
-  }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-
-  std::string file(const std::string &name, const std::string &content) const {
-    std::string full = path_ + "/" + name;
-    std::ofstream out(full, std::ios::binary);
-    out << content;
-    return full;
-  }
-  const std::string &path() const { return path_; }
-
-private:
-  std::string path_;
-};
-
-} // namespace
-
 TEST_CASE("secret: read_secret_file strips trailing line ends only") {
-  TempDir dir;
+  test::TempDir dir;
   struct Case {
     const char *content;
     const char *secret;
@@ -76,7 +41,7 @@ TEST_CASE("secret: read_secret_file strips trailing line ends only") {
 }
 
 TEST_CASE("secret: read_secret_file refusals") {
-  TempDir dir;
+  test::TempDir dir;
   CHECK_THROWS_WITH_AS(read_secret_file(dir.file("empty", ""), "client secret"),
                        doctest::Contains("empty"), ConfigError);
   CHECK_THROWS_AS(read_secret_file(dir.file("newline", "\n"), "client secret"), ConfigError);
@@ -90,7 +55,7 @@ TEST_CASE("secret: read_secret_file refusals") {
 }
 
 TEST_CASE("secret: read_secret_file size limit is 64 KiB") {
-  TempDir dir;
+  test::TempDir dir;
   std::string limit(64 * 1024, 'x');
   CHECK(read_secret_file(dir.file("limit", limit), "client secret").reveal().size() == 64 * 1024);
   CHECK_THROWS_WITH_AS(read_secret_file(dir.file("large", limit + "y"), "client secret"),
@@ -100,7 +65,7 @@ TEST_CASE("secret: read_secret_file size limit is 64 KiB") {
 }
 
 TEST_CASE("secret: read_secret_file follows a symlink to a regular file") {
-  TempDir dir;
+  test::TempDir dir;
   std::string target = dir.file("target", "abc\n");
   std::string link = dir.path() + "/link";
   REQUIRE(::symlink(target.c_str(), link.c_str()) == 0);
@@ -108,7 +73,7 @@ TEST_CASE("secret: read_secret_file follows a symlink to a regular file") {
 }
 
 TEST_CASE("secret: a FIFO is refused without waiting for a writer") {
-  TempDir dir;
+  test::TempDir dir;
   std::string fifo = dir.path() + "/fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   // A child does the read, so a regression that blocks fails the test instead of hanging it.
@@ -142,7 +107,7 @@ TEST_CASE("secret: a FIFO is refused without waiting for a writer") {
 }
 
 TEST_CASE("secret: load_client_secret precedence") {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("secret", "from-file\n");
   Config config;
   config.client_secret_file = path;
@@ -170,7 +135,7 @@ TEST_CASE("secret: load_client_secret precedence") {
 }
 
 TEST_CASE("secret: error messages never contain the secret") {
-  TempDir dir;
+  test::TempDir dir;
   std::string secret(64 * 1024 + 1, 's');
   try {
     read_secret_file(dir.file("large", secret), "client secret");

@@ -4,10 +4,10 @@
 #include "lib/errors.hpp"
 #include "lib/token_cache.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <dirent.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -29,17 +29,6 @@ using namespace cps;
 namespace {
 
 constexpr std::int64_t now = 1'800'000'000;
-
-// A fresh folder under the system's temporary folder, removed at the end of the test.
-struct TempDir {
-  TempDir() {
-    std::string pattern = "/tmp/cps-token-cache-test.XXXXXX";
-    path = ::mkdtemp(pattern.data()) ? pattern : "";
-    REQUIRE(!path.empty());
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string path;
-};
 
 TokenCache open_cache(const std::string &dir) {
   std::string why_not;
@@ -147,40 +136,40 @@ TEST_CASE("token_cache: the key is a hash of every field and never shows the sec
 }
 
 TEST_CASE("token_cache: a missing folder is created 0700, its parent too when asked") {
-  TempDir temp;
-  std::string dir = temp.path + "/home/.cache/check_password_sync";
+  test::TempDir temp;
+  std::string dir = temp.path() + "/home/.cache/check_password_sync";
   std::string why_not;
   CHECK_FALSE(TokenCache::open(dir, true, why_not).has_value()); // home itself does not exist
   CHECK(why_not.find("cannot create") != std::string::npos);
-  REQUIRE(::mkdir((temp.path + "/home").c_str(), 0700) == 0);
+  REQUIRE(::mkdir((temp.path() + "/home").c_str(), 0700) == 0);
   CHECK(TokenCache::open(dir, true, why_not).has_value());
   CHECK(mode_of(dir) == 0700);
-  CHECK(mode_of(temp.path + "/home/.cache") == 0700);
+  CHECK(mode_of(temp.path() + "/home/.cache") == 0700);
 }
 
 TEST_CASE("token_cache: unsafe folders are refused with a reason") {
-  TempDir temp;
-  std::string good = temp.path + "/good";
+  test::TempDir temp;
+  std::string good = temp.path() + "/good";
   REQUIRE(::mkdir(good.c_str(), 0700) == 0);
   open_cache(good);
 
-  std::string link = temp.path + "/link";
+  std::string link = temp.path() + "/link";
   REQUIRE(::symlink(good.c_str(), link.c_str()) == 0);
   CHECK(refusal(link).find("is a symbolic link") != std::string::npos);
 
   for (mode_t mode : {0777, 0770, 0702, 0720}) {
-    std::string open_dir = temp.path + "/open" + std::to_string(mode);
+    std::string open_dir = temp.path() + "/open" + std::to_string(mode);
     REQUIRE(::mkdir(open_dir.c_str(), 0700) == 0);
     REQUIRE(::chmod(open_dir.c_str(), mode) == 0);
     CHECK(refusal(open_dir).find("is writable by group or others") != std::string::npos);
   }
 
-  std::string file = temp.path + "/file";
+  std::string file = temp.path() + "/file";
   std::ofstream(file) << "x";
   CHECK(refusal(file).find("is not a directory") != std::string::npos);
 
   if (::geteuid() == 0) {
-    std::string foreign = temp.path + "/foreign";
+    std::string foreign = temp.path() + "/foreign";
     REQUIRE(::mkdir(foreign.c_str(), 0700) == 0);
     REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
     CHECK(refusal(foreign).find("belongs to uid 65534") != std::string::npos);
@@ -188,11 +177,11 @@ TEST_CASE("token_cache: unsafe folders are refused with a reason") {
 }
 
 TEST_CASE("token_cache: store and load, 0600, expiry with a 5-minute margin") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   CHECK_FALSE(cache.load(key, now).has_value());
   CHECK(stored(cache, key, token("eyJ0.payload.sig-_~+/=", now + 3599)));
-  std::string path = temp.path + "/" + key + ".token";
+  std::string path = temp.path() + "/" + key + ".token";
   CHECK(mode_of(path) == 0600);
   CHECK(read_file(path).find("eyJ0.payload.sig-_~+/=") != std::string::npos);
 
@@ -211,22 +200,22 @@ TEST_CASE("token_cache: store and load, 0600, expiry with a 5-minute margin") {
 }
 
 TEST_CASE("token_cache: notes on the tenant's Graph sit next to the token, 0600") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   CHECK_FALSE(cache.load_graph_notes(key).has_value());
   CHECK(cache.store_graph_notes(key, "check_password_sync graph notes v1\nx 1\n"));
-  std::string path = temp.path + "/" + key + ".graph";
+  std::string path = temp.path() + "/" + key + ".graph";
   CHECK(mode_of(path) == 0600);
   CHECK(cache.load_graph_notes(key) == "check_password_sync graph notes v1\nx 1\n");
   CHECK_FALSE(cache.load_graph_notes(std::string(64, 'b')).has_value());
-  CHECK(list_dir(temp.path) == std::vector<std::string>{key + ".graph"}); // no temp file left
+  CHECK(list_dir(temp.path()) == std::vector<std::string>{key + ".graph"}); // no temp file left
   ::chmod(path.c_str(), 0644); // readable by others: not trusted
   CHECK_FALSE(cache.load_graph_notes(key).has_value());
 }
 
 TEST_CASE("token_cache: nothing is stored that nobody could reuse or send") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   CHECK_FALSE(stored(cache, key, token("short-lived", now + 300)));
   CHECK_FALSE(stored(cache, key, token("with\r\nInjected: header", now + 3599)));
   CHECK_FALSE(stored(cache, key, token("", now + 3599)));
@@ -234,18 +223,18 @@ TEST_CASE("token_cache: nothing is stored that nobody could reuse or send") {
 }
 
 TEST_CASE("token_cache: a replaced file is read whole; no temp files are left") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   CHECK(stored(cache, key, token("first", now + 3599)));
   CHECK(stored(cache, key, token("second", now + 3599)));
   CHECK(cache.load(key, now)->value.reveal() == "second");
-  CHECK(list_dir(temp.path) == std::vector<std::string>{key + ".token"});
+  CHECK(list_dir(temp.path()) == std::vector<std::string>{key + ".token"});
 }
 
 TEST_CASE("token_cache: unsafe or malformed files are ignored") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
-  std::string path = temp.path + "/" + key + ".token";
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
+  std::string path = temp.path() + "/" + key + ".token";
   CHECK(stored(cache, key, token("tok", now + 3599)));
   REQUIRE(::chmod(path.c_str(), 0644) == 0);
   CHECK_FALSE(cache.load(key, now).has_value()); // readable by others: not trusted
@@ -270,20 +259,20 @@ TEST_CASE("token_cache: unsafe or malformed files are ignored") {
   CHECK(cache.load(key, now)->value.reveal() == "tok");
 
   ::unlink(path.c_str());
-  std::string elsewhere = temp.path + "/elsewhere";
+  std::string elsewhere = temp.path() + "/elsewhere";
   CHECK(stored(cache, std::string(64, 'c'), token("tok", now + 3599)));
-  REQUIRE(::rename((temp.path + "/" + std::string(64, 'c') + ".token").c_str(),
+  REQUIRE(::rename((temp.path() + "/" + std::string(64, 'c') + ".token").c_str(),
                    elsewhere.c_str()) == 0);
   REQUIRE(::symlink(elsewhere.c_str(), path.c_str()) == 0);
   CHECK_FALSE(cache.load(key, now).has_value()); // a symlink is not followed
 }
 
 TEST_CASE("token_cache: the lock is exclusive and gives up after its wait") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   CacheLock held = cache.lock(key, std::chrono::milliseconds(100));
   REQUIRE(held.held());
-  CHECK(mode_of(temp.path + "/" + key + ".lock") == 0600);
+  CHECK(mode_of(temp.path() + "/" + key + ".lock") == 0600);
   // flock locks belong to the open file description: another open of the file is another owner.
   auto started = std::chrono::steady_clock::now();
   CacheLock second = cache.lock(key, std::chrono::milliseconds(150));
@@ -298,12 +287,12 @@ TEST_CASE("token_cache: the lock is exclusive and gives up after its wait") {
 }
 
 TEST_CASE("token_cache: a lock that cannot be taken names the error, not a timeout") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
-  REQUIRE(::mkdir((temp.path + "/" + key + ".lock").c_str(), 0700) == 0);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
+  REQUIRE(::mkdir((temp.path() + "/" + key + ".lock").c_str(), 0700) == 0);
   CacheLock lock = cache.lock(key, std::chrono::milliseconds(2000));
   CHECK_FALSE(lock.held());
-  CHECK(lock.error == "cannot open a lock file in " + temp.path + ": Is a directory");
+  CHECK(lock.error == "cannot open a lock file in " + temp.path() + ": Is a directory");
 }
 
 TEST_CASE("token_cache: a waiting check keeps 40% of -t, at most 3 s, for Graph") {
@@ -317,7 +306,7 @@ TEST_CASE("token_cache: a waiting check keeps 40% of -t, at most 3 s, for Graph"
 namespace {
 
 struct Harness {
-  TempDir temp;
+  test::TempDir temp;
   Trace trace{2};
   Deadline deadline{std::chrono::milliseconds(5000)};
   int fetches = 0;
@@ -326,7 +315,7 @@ struct Harness {
   TokenSource source(bool with_cache = true) {
     std::optional<TokenCache> cache;
     if (with_cache) {
-      cache = open_cache(temp.path);
+      cache = open_cache(temp.path());
     }
     return TokenSource(
         std::move(cache), key,
@@ -438,14 +427,14 @@ TEST_CASE("token_cache: other Graph errors pass through without a new token") {
 
 TEST_CASE("token_cache: concurrent cold start fetches one token (processes)") {
   Harness h;
-  std::string marker = h.temp.path + "/fetches";
+  std::string marker = h.temp.path() + "/fetches";
   std::vector<pid_t> children;
   for (int i = 0; i < 8; ++i) {
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
       std::string why_not;
-      auto cache = TokenCache::open(h.temp.path, false, why_not);
+      auto cache = TokenCache::open(h.temp.path(), false, why_not);
       Trace trace(0);
       TokenSource tokens(
           std::move(cache), key,
@@ -470,10 +459,10 @@ TEST_CASE("token_cache: concurrent cold start fetches one token (processes)") {
 }
 
 TEST_CASE("token_cache: a stale temporary file (a killed check's) is removed by the next store") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
-  std::string stale = temp.path + "/." + std::string(64, 'c') + ".tmp.123.456";
-  std::string fresh = temp.path + "/." + std::string(64, 'd') + ".tmp.789.1";
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
+  std::string stale = temp.path() + "/." + std::string(64, 'c') + ".tmp.123.456";
+  std::string fresh = temp.path() + "/." + std::string(64, 'd') + ".tmp.789.1";
   for (const std::string &path : {stale, fresh}) {
     std::FILE *file = std::fopen(path.c_str(), "w");
     REQUIRE(file != nullptr);
@@ -489,8 +478,8 @@ TEST_CASE("token_cache: a stale temporary file (a killed check's) is removed by 
 }
 
 TEST_CASE("token_cache: only the plugin's own stale temporary files are removed") {
-  TempDir temp;
-  TokenCache cache = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache cache = open_cache(temp.path());
   const std::string hex = std::string(64, 'e');
   // The user's own files in a folder shared with the cache (--token-cache ~): never touched.
   std::vector<std::string> foreign = {".notes.tmp.bak", "." + hex + ".tmp.1.x",
@@ -501,13 +490,13 @@ TEST_CASE("token_cache: only the plugin's own stale temporary files are removed"
   const std::string writing = "." + std::string(64, 'f') + ".tmp.789.1"; // another check's
   const time_t made = ::time(nullptr);
   for (const std::string &name : foreign) {
-    write_file(temp.path + "/" + name, "user data\n");
+    write_file(temp.path() + "/" + name, "user data\n");
   }
-  write_file(temp.path + "/" + stale, "left behind\n");
-  write_file(temp.path + "/" + writing, "being written\n");
+  write_file(temp.path() + "/" + stale, "left behind\n");
+  write_file(temp.path() + "/" + writing, "being written\n");
   auto age = [&](const std::string &name, time_t seconds) {
     struct timespec times[2] = {{made - seconds, 0}, {made - seconds, 0}};
-    REQUIRE(::utimensat(AT_FDCWD, (temp.path + "/" + name).c_str(), times, 0) == 0);
+    REQUIRE(::utimensat(AT_FDCWD, (temp.path() + "/" + name).c_str(), times, 0) == 0);
   };
   for (const std::string &name : foreign) {
     age(name, 3600);
@@ -515,18 +504,18 @@ TEST_CASE("token_cache: only the plugin's own stale temporary files are removed"
   age(stale, 120);
   age(writing, 30); // a check that has been running for 30 s may still be writing it
   CHECK(stored(cache, key, token("new", now + 3599)));
-  CHECK(::access((temp.path + "/" + stale).c_str(), F_OK) != 0);
-  CHECK(::access((temp.path + "/" + writing).c_str(), F_OK) == 0);
+  CHECK(::access((temp.path() + "/" + stale).c_str(), F_OK) != 0);
+  CHECK(::access((temp.path() + "/" + writing).c_str(), F_OK) == 0);
   for (const std::string &name : foreign) {
-    CHECK_MESSAGE(::access((temp.path + "/" + name).c_str(), F_OK) == 0, name);
+    CHECK_MESSAGE(::access((temp.path() + "/" + name).c_str(), F_OK) == 0, name);
   }
 }
 
 TEST_CASE("token_cache: a symbolic link is refused however the folder is spelt") {
-  TempDir temp;
-  std::string good = temp.path + "/good";
+  test::TempDir temp;
+  std::string good = temp.path() + "/good";
   REQUIRE(::mkdir(good.c_str(), 0700) == 0);
-  std::string link = temp.path + "/link";
+  std::string link = temp.path() + "/link";
   REQUIRE(::symlink(good.c_str(), link.c_str()) == 0);
   for (const std::string &spelling : {link, link + "/", link + "/.", link + "//", link + "/./"}) {
     CHECK_MESSAGE(refusal(spelling).find("is a symbolic link") != std::string::npos, spelling);
@@ -536,7 +525,7 @@ TEST_CASE("token_cache: a symbolic link is refused however the folder is spelt")
     CHECK_MESSAGE(TokenCache::open(spelling, false, why_not).has_value(), spelling, why_not);
   }
   // A relative name is relative to the working folder.
-  REQUIRE(::chdir(temp.path.c_str()) == 0);
+  REQUIRE(::chdir(temp.path().c_str()) == 0);
   CHECK(refusal("link/.").find("is a symbolic link") != std::string::npos);
   std::string why_not;
   CHECK(TokenCache::open("good/", false, why_not).has_value());
@@ -544,7 +533,7 @@ TEST_CASE("token_cache: a symbolic link is refused however the folder is spelt")
 }
 
 TEST_CASE("token_cache: a file-size limit fails the write with EFBIG, named") {
-  TempDir temp;
+  test::TempDir temp;
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
@@ -552,10 +541,10 @@ TEST_CASE("token_cache: a file-size limit fails the write with EFBIG, named") {
     ::setrlimit(RLIMIT_FSIZE, &none);
     ::signal(SIGXFSZ, SIG_IGN); // as harden_process() does
     std::string why_not;
-    auto cache = TokenCache::open(temp.path, false, why_not);
+    auto cache = TokenCache::open(temp.path(), false, why_not);
     bool ok = cache && !cache->store(key, token("tok", now + 3599), now, why_not) &&
-              why_not == "cannot write a token file in " + temp.path + ": File too large" &&
-              list_dir(temp.path).empty(); // the temporary file is gone too
+              why_not == "cannot write a token file in " + temp.path() + ": File too large" &&
+              list_dir(temp.path()).empty(); // the temporary file is gone too
     _exit(ok ? 0 : 1);
   }
   int status = 0;
@@ -585,8 +574,8 @@ struct Waiter {
 } // namespace
 
 TEST_CASE("token_cache: a waiting check uses the token of the check that held the lock") {
-  TempDir temp;
-  TokenCache holder = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache holder = open_cache(temp.path());
   CacheLock lock = holder.lock(key, std::chrono::milliseconds(0));
   REQUIRE(lock.held());
   std::thread other([&] {
@@ -595,7 +584,7 @@ TEST_CASE("token_cache: a waiting check uses the token of the check that held th
     holder.store(key, token("holders", now + 3599), now, why_not);
     lock.fd.reset();
   });
-  Waiter waiter(temp.path, std::chrono::milliseconds(2000));
+  Waiter waiter(temp.path(), std::chrono::milliseconds(2000));
   CHECK(waiter.source.get().value.reveal() == "holders");
   other.join();
   CHECK(waiter.fetches == 0);
@@ -603,11 +592,11 @@ TEST_CASE("token_cache: a waiting check uses the token of the check that held th
 }
 
 TEST_CASE("token_cache: waiting keeps time for Graph and ends in 'cannot tell', not a fetch") {
-  TempDir temp;
-  TokenCache holder = open_cache(temp.path);
+  test::TempDir temp;
+  TokenCache holder = open_cache(temp.path());
   CacheLock lock = holder.lock(key, std::chrono::milliseconds(0));
   REQUIRE(lock.held());
-  Waiter waiter(temp.path, std::chrono::milliseconds(1000));
+  Waiter waiter(temp.path(), std::chrono::milliseconds(1000));
   std::string message;
   try {
     waiter.source.get();
@@ -624,13 +613,13 @@ TEST_CASE("token_cache: waiting keeps time for Graph and ends in 'cannot tell', 
 }
 
 TEST_CASE("token_cache: a cache that cannot be written is given up with one line, the check goes on") {
-  TempDir temp;
-  Waiter waiter(temp.path, std::chrono::milliseconds(2000));
-  REQUIRE(::mkdir((temp.path + "/" + key + ".lock").c_str(), 0700) == 0);
+  test::TempDir temp;
+  Waiter waiter(temp.path(), std::chrono::milliseconds(2000));
+  REQUIRE(::mkdir((temp.path() + "/" + key + ".lock").c_str(), 0700) == 0);
   CHECK(waiter.source.get().value.reveal() == "own");
   CHECK(waiter.fetches == 1);
   CHECK(waiter.trace.lines() ==
-        std::vector<std::string>{"token cache not used: cannot open a lock file in " + temp.path +
+        std::vector<std::string>{"token cache not used: cannot open a lock file in " + temp.path() +
                                  ": Is a directory"});
-  CHECK(token_files_in(temp.path).empty());
+  CHECK(token_files_in(temp.path()).empty());
 }

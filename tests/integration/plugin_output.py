@@ -80,9 +80,24 @@ def _(ctx):
 
 @test("verbose-v-vv")
 def _(ctx):
-    for flag in ("-v", "-vv"):
-        res = ctx.run("ok", flag)
+    """-v adds the settings, -vv each request's line and answer's status; neither shows a
+    request's headers or body (-vvv), the secret or a token in any spelling."""
+    levels = {"-v": ("credential: client secret from AZURE_CLIENT_SECRET",
+                     "token endpoint {url}/{tenant}/oauth2/v2.0/token",
+                     "Graph endpoint {url}/beta/$batch"),
+              "-vv": ("> POST {url}/{tenant}/oauth2/v2.0/token", "< HTTP 200 application/json",
+                      "> POST {url}/beta/$batch", "2 HTTPS requests")}
+    for flag, shown in levels.items():
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, flag)
         expect(res, "OK", OK_SUMMARY)
+        expect(res, "OK", *[s.format(url=ctx.sim.url, tenant=tenant) for s in shown],
+               line1=False, absent=("> Content-Type", "client_secret", "* Connected"))
+        if flag == "-v":
+            expect(res, "OK", line1=False, absent=("> POST", "< HTTP"))
+        expect_none_of(res, [ctx.secret], "the client secret")
+        expect_none_of(res, ctx.sim.call("GET", "/_sim/tokens?tenant=" + tenant)["tokens"],
+                       "the access token")
 
 
 @test("verbose-proxy-password-from-environment")

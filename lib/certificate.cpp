@@ -219,12 +219,13 @@ std::string ClientCertificate::subject() const {
   return std::string(data, static_cast<std::size_t>(length > 0 ? length : 0));
 }
 
-std::int64_t ClientCertificate::not_after_unix() const {
+std::optional<std::int64_t> ClientCertificate::not_after_unix() const {
   struct tm when {};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate_.get()), &when) != 1) {
-    return 0;
+    ERR_clear_error();
+    return std::nullopt;
   }
-  return static_cast<std::int64_t>(timegm(&when));
+  return static_cast<std::int64_t>(timegm(&when)); // notAfter is UTC (RFC 5280, 4.1.2.5)
 }
 
 std::string hex_upper(std::string_view bytes) {

@@ -6,6 +6,7 @@
 #include "secret.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,7 +33,8 @@ public:
   // Upper-case hex of the SHA-256 thumbprint: the certificate's identity for the token cache.
   std::string sha256_thumbprint_hex() const;
   std::string subject() const;
-  std::int64_t not_after_unix() const;
+  // notAfter as Unix seconds (UTC); none when OpenSSL cannot read it.
+  std::optional<std::int64_t> not_after_unix() const;
 
 private:
   ClientCertificate(PkeyHandle key, X509Handle certificate)

@@ -60,6 +60,20 @@ HttpSettings directory_http_settings(const Config &config) {
   return settings;
 }
 
+// What Graph said and the credential's end date into the result, with the tenant named.
+CheckResult verdict(const Config &config, const Credential &credential, const SyncStatus &status,
+                    Trace &trace, std::int64_t now_unix) {
+  OwnCredential own = credential.own_credential();
+  if (own.source == ExpirySource::Nothing) {
+    trace.note(1, "credential expiry: nothing to check: " + own.nothing_expires);
+  }
+  CheckResult result = evaluate(status, policy_from(config), now_unix, own);
+  result.details.insert(result.details.begin(), "tenant: " + describe_tenant(status.tenant));
+  result.details.push_back("checked: Graph beta organization and "
+                           "directory/onPremisesSynchronization in one $batch");
+  return result;
+}
+
 } // namespace
 
 CheckResult run_check(const Config &config, const Environment &env, Trace &trace,
@@ -96,10 +110,7 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   // With --managed-identity and no -T, config.tenant is empty: the home tenant is named, not
   // checked.
   verify_tenant(config.tenant, status.tenant);
-  CheckResult result = evaluate(status, policy_from(config), now());
-  result.details.insert(result.details.begin(), "tenant: " + describe_tenant(status.tenant));
-  result.details.push_back("checked: Graph beta organization and "
-                           "directory/onPremisesSynchronization in one $batch");
+  CheckResult result = verdict(config, *credential, status, trace, now());
   trace.note(2, std::to_string(http.requests_sent()) + " HTTPS requests");
   return result;
 }

@@ -8,6 +8,7 @@
 #include "state.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct Config {
   Thresholds password_sync{parse_range("3d"), std::nullopt};
   Thresholds dirsync{parse_range("3d"), std::nullopt};
   PasswordSyncMode password_sync_mode = PasswordSyncMode::Require;
+  // Time left on the check's own credential below which it is WARNING or CRITICAL, in seconds.
+  std::int64_t credential_warning = 30 * 86400;
+  std::int64_t credential_critical = 7 * 86400;
   std::chrono::milliseconds timeout{10000};
   State timeout_state = State::Critical;
   std::string authority_host = "https://login.microsoftonline.com";

@@ -16,7 +16,7 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        "is ignored). Default: environment AZURE_CLIENT_SECRET. No option takes\n"
        "the secret itself: command lines are visible to every local user.",
        "AZURE_CLIENT_SECRET", true, true, "client secret",
-       "client-secret-sha256:<SHA-256 of the secret>",
+       "client-secret-sha256:<SHA-256 of the secret>", ExpirySource::ApplicationSecrets, "",
        [](const Config &c) { return c.client_secret_file.empty() ? std::nullopt : std::optional(c.client_secret_file); },
        [](Config &c, std::string_view v) { c.client_secret_file = std::string(v); },
        [](Config &c) { c.client_secret_file.clear(); }},
@@ -25,7 +25,7 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        "key) or PKCS#12 (.pfx/.p12). Default: environment\n"
        "AZURE_CLIENT_CERTIFICATE_PATH.",
        "AZURE_CLIENT_CERTIFICATE_PATH", true, true, "certificate",
-       "certificate:sha256:<SHA-256 thumbprint>",
+       "certificate:sha256:<SHA-256 thumbprint>", ExpirySource::LocalCertificate, "",
        [](const Config &c) { return c.certificate_file.empty() ? std::nullopt : std::optional(c.certificate_file); },
        [](Config &c, std::string_view v) { c.certificate_file = std::string(v); },
        [](Config &c) { c.certificate_file.clear(); }},
@@ -36,7 +36,8 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        "or resource_id:/subscriptions/.../userAssignedIdentities/NAME.\n"
        "The token is for the identity's own tenant; -T may be left out.",
        "", false, false, "managed identity",
-       "mi:<client ID|system|object_id:ID|resource_id:ID>",
+       "mi:<client ID|system|object_id:ID|resource_id:ID>", ExpirySource::Nothing,
+       "a managed identity has no secret or certificate to renew: Azure rotates its own",
        [](const Config &c) { return c.managed_identity; },
        [](Config &c, std::string_view v) {
          parse_managed_identity(v);
@@ -49,7 +50,9 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        "identity; no secret anywhere). MI_CLIENT_ID selects the identity as\n"
        "for --managed-identity; empty: the system-assigned one.",
        "", true, true, "managed identity as a federated credential",
-       "mi-assertion:<client ID|system|object_id:ID|resource_id:ID>",
+       "mi-assertion:<client ID|system|object_id:ID|resource_id:ID>", ExpirySource::Nothing,
+       "the app trusts the managed identity (a federated identity credential, no end date); "
+       "Azure rotates the identity's own credentials",
        [](const Config &c) { return c.managed_identity_assertion; },
        [](Config &c, std::string_view v) {
          parse_managed_identity(v);
@@ -61,7 +64,9 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        "(Kubernetes, CI), sent as the client assertion. Default: environment\n"
        "AZURE_FEDERATED_TOKEN_FILE.",
        "AZURE_FEDERATED_TOKEN_FILE", true, true, "federated token (workload identity)",
-       "federated:<client ID>:<token file>",
+       "federated:<client ID>:<token file>", ExpirySource::Nothing,
+       "the token file is renewed by its issuer (Kubernetes, CI), and the app's federated "
+       "identity credential has no end date",
        [](const Config &c) { return c.federated_token_file.empty() ? std::nullopt : std::optional(c.federated_token_file); },
        [](Config &c, std::string_view v) { c.federated_token_file = std::string(v); },
        [](Config &c) { c.federated_token_file.clear(); }},

@@ -3,6 +3,8 @@
 // cache identity and description. Options, --help, credential choice and the docs read it.
 #pragma once
 
+#include "credential_expiry.hpp"
+
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -36,6 +38,10 @@ struct CredentialKindSpec {
   bool uses_token_endpoint; // signs in at the Entra token endpoint of -T
   std::string_view description;    // what -v says it is
   std::string_view cache_identity; // how the token cache key names it (see Credential::identity)
+  // How its end date is read (--credential-warning/-critical), and for kinds where nothing the
+  // plugin holds expires, why (-v says it).
+  ExpirySource expiry;
+  std::string_view nothing_expires;
   // The option's value when the option was given (from the command line or --extra-opts).
   std::optional<std::string> (*option_value)(const Config &config);
   void (*set)(Config &config, std::string_view value);

@@ -40,6 +40,11 @@ public:
   CredentialKind kind() const override { return CredentialKind::ClientSecret; }
   std::string description() const override { return "client secret from " + source_; }
   std::string identity() const override { return client_secret_identity(secret_); }
+  OwnCredential own_credential() const override {
+    OwnCredential own = Credential::own_credential();
+    own.secret_hint = secret_.reveal().substr(0, 3); // what Graph lists as the secret's hint
+    return own;
+  }
   AccessToken acquire(TokenContext &context) const override {
     CredentialFields fields;
     fields.emplace_back("client_secret", Secret(secret_.reveal()));
@@ -61,11 +66,19 @@ public:
   std::string description() const override {
     return "certificate from " + source_ + " (" + certificate_.subject() + ", SHA-1 thumbprint " +
            certificate_.sha1_thumbprint_hex() + ", valid until " +
-           utc_date(certificate_.not_after_unix()) + "), " + algorithm_name(algorithm_) +
-           " assertion with " + (algorithm_ == AssertionAlgorithm::PS256 ? "x5t#S256" : "x5t");
+           (certificate_.not_after_unix() ? utc_date(*certificate_.not_after_unix()) : "?") +
+           "), " + algorithm_name(algorithm_) + " assertion with " +
+           (algorithm_ == AssertionAlgorithm::PS256 ? "x5t#S256" : "x5t");
   }
   std::string identity() const override {
     return "certificate:sha256:" + certificate_.sha256_thumbprint_hex();
+  }
+  OwnCredential own_credential() const override {
+    OwnCredential own = Credential::own_credential();
+    own.certificate_subject = certificate_.subject();
+    own.certificate_thumbprint = certificate_.sha1_thumbprint_hex();
+    own.not_after = certificate_.not_after_unix();
+    return own;
   }
   AccessToken acquire(TokenContext &context) const override {
     TokenRequest request = token_request_for(context.config);
@@ -269,6 +282,14 @@ const CredentialKindSpec *from_environment(const Environment &env, Trace &trace)
 }
 
 } // namespace
+
+OwnCredential Credential::own_credential() const {
+  const CredentialKindSpec &spec = credential_kind(kind());
+  OwnCredential own;
+  own.source = spec.expiry;
+  own.nothing_expires = std::string(spec.nothing_expires);
+  return own;
+}
 
 std::unique_ptr<Credential> choose_credential(const Config &config, const Environment &env,
                                               Trace &trace) {

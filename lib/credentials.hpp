@@ -9,6 +9,7 @@
 #pragma once
 
 #include "auth.hpp"
+#include "credential_expiry.hpp"
 #include "credential_kinds.hpp"
 #include "deadline.hpp"
 #include "http.hpp"
@@ -42,6 +43,9 @@ public:
   // federated: client ID and token file path.
   virtual std::string identity() const = 0;
   virtual AccessToken acquire(TokenContext &context) const = 0;
+  // What the check may judge of its end date: the kind's way of reading it (credential_kinds())
+  // and, for a secret or certificate, what identifies the one in use. Never the secret itself.
+  virtual OwnCredential own_credential() const;
 };
 
 // Picks and loads the credential (files are read here). Throws UsageError or ConfigError.

@@ -210,6 +210,24 @@ void describe_sync_client(Verdict &verdict, const SyncClient &client) {
   }
 }
 
+// The credential's end date: worst state first in the status line (before the sync's problems
+// when it is worse than they are, after them otherwise); its detail lines after the sync's.
+void add_credential_verdict(Verdict &verdict, CredentialVerdict credential) {
+  if (credential.state != State::Ok) {
+    SummaryItem item{std::move(credential.summary), std::move(credential.short_summary),
+                     Weight::Problem};
+    bool worse = severity(credential.state) > severity(verdict.state);
+    verdict.summary.insert(worse ? verdict.summary.begin() : verdict.summary.end(),
+                           std::move(item));
+    verdict.raise(credential.state);
+  }
+  verdict.details.insert(verdict.details.end(), credential.details.begin(),
+                         credential.details.end());
+  if (credential.perfdata) {
+    verdict.perfdata.push_back(std::move(*credential.perfdata));
+  }
+}
+
 std::string join(const std::vector<SummaryItem> &items) {
   std::string text;
   for (const SummaryItem &item : items) {
@@ -250,10 +268,12 @@ std::string fit_summary(std::vector<SummaryItem> items, State state) {
 } // namespace
 
 Policy policy_from(const Config &config) {
-  return Policy{config.password_sync, config.dirsync, config.password_sync_mode};
+  return Policy{config.password_sync, config.dirsync, config.password_sync_mode,
+                CredentialThresholds{config.credential_warning, config.credential_critical}};
 }
 
-CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_t now_unix) {
+CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_t now_unix,
+                     const OwnCredential &credential) {
   Verdict verdict;
   judge_sync_enabled(verdict, status.sync_enabled);
   bool synced = status.sync_enabled == SyncEnabled::True;
@@ -282,6 +302,8 @@ CheckResult evaluate(const SyncStatus &status, const Policy &policy, std::int64_
   }
   describe_sync_client(verdict, status.sync_client);
   add_help_links(verdict);
+  add_credential_verdict(
+      verdict, judge_credential(credential, status.application, policy.credential, now_unix));
   CheckResult result;
   result.state = verdict.state;
   result.summary = fit_summary(std::move(verdict.summary), verdict.state);

@@ -4,6 +4,7 @@
 
 #include "cloud.hpp"
 #include "credential_kinds.hpp"
+#include "duration.hpp"
 #include "errors.hpp"
 #include "extra_opts.hpp"
 #include "identifier.hpp"
@@ -118,6 +119,15 @@ std::string https_url(std::string_view value, std::string_view option) {
   return url;
 }
 
+// A time left such as 30d; 0 turns the alert off, a negative one means nothing.
+std::int64_t time_left(std::string_view value, std::string_view option) {
+  std::int64_t seconds = parse_duration(value);
+  if (seconds < 0) {
+    throw UsageError("invalid " + std::string(option) + " '" + std::string(value) +
+                     "': use a duration such as 30d, 2w or 0");
+  }
+  return seconds;
+}
 
 // --- credential, cloud and proxy options ----------------------------------------------------
 
@@ -187,6 +197,18 @@ const OptionSpec options_after_credentials[] = {
      [](Config &c, std::string_view v) { c.dirsync.warning = parse_range(v); }},
     {'\0', "dirsync-critical", "RANGE", "Critical range for the directory-sync age. Default: none.",
      [](Config &c, std::string_view v) { c.dirsync.critical = parse_range(v); }},
+    {'\0', "credential-warning", "DURATION",
+     "WARNING when the plugin's own client secret or certificate has less\n"
+     "than DURATION left (0: never). Default: 30d.",
+     [](Config &c, std::string_view v) {
+       c.credential_warning = time_left(v, "--credential-warning");
+     }},
+    {'\0', "credential-critical", "DURATION",
+     "CRITICAL when it has less than DURATION left; an expired one is\n"
+     "always CRITICAL. Default: 7d.",
+     [](Config &c, std::string_view v) {
+       c.credential_critical = time_left(v, "--credential-critical");
+     }},
     {'\0', "password-sync", "require|ignore",
      "require: CRITICAL when password hash sync is switched off, WARNING when\n"
      "it is stale. ignore: check directory sync only (tenants without password\n"

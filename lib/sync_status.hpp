@@ -31,6 +31,22 @@ struct SyncClient {
   std::int64_t requested_interval_seconds = 0; // customerRequestedSynchronizationInterval
 };
 
+// One of the app's client secrets as Graph lists it (passwordCredential: displayName, keyId,
+// hint "the first three characters of the password", endDateTime, which is optional).
+struct PasswordCredential {
+  std::string display_name;
+  std::string key_id;
+  std::string hint;                // never printed
+  std::optional<std::int64_t> end; // endDateTime, Unix seconds; none: no end date
+};
+
+// The app's client secrets, from /applications(appId='...')?$select=passwordCredentials.
+struct ApplicationSecrets {
+  bool read = false; // Graph answered with the list
+  std::string note;  // why not, when it was asked for and did not answer (403, 404, throttled)
+  std::vector<PasswordCredential> secrets;
+};
+
 struct SyncStatus {
   TenantIdentity tenant;
   SyncClient sync_client;
@@ -42,6 +58,7 @@ struct SyncStatus {
   // False where the cloud's Graph schema lacks onPremisesLastPasswordSyncDateTime (it is beta-only
   // and absent from some clouds' beta schema: msgraph-metadata schemas/beta-USNat.csdl).
   bool password_sync_time_reported = true;
+  ApplicationSecrets application; // read only when the credential in use is a client secret
 };
 
 } // namespace cps

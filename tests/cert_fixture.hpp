@@ -5,6 +5,7 @@
 
 #include "lib/openssl_handles.hpp"
 
+#include <ctime>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -44,6 +45,15 @@ inline TestCertificate make_test_certificate(bool rsa = true) {
     throw std::runtime_error("cannot sign the test certificate");
   }
   return made;
+}
+
+// Moves notAfter to the Unix time given and signs the certificate again (short-lived and
+// expired certificates for the expiry tests).
+inline void set_not_after(TestCertificate &made, std::time_t not_after) {
+  if (ASN1_TIME_set(X509_getm_notAfter(made.certificate.get()), not_after) == nullptr ||
+      X509_sign(made.certificate.get(), made.key.get(), EVP_sha256()) == 0) {
+    throw std::runtime_error("cannot set the test certificate's notAfter");
+  }
 }
 
 inline std::string certificate_pem(const TestCertificate &made) {

@@ -51,6 +51,19 @@ TEST_CASE("a PEM file with the certificate and its key, in either order") {
   }
 }
 
+TEST_CASE("notAfter of the certificate in use, in UTCTime and GeneralizedTime") {
+  // RFC 5280: UTCTime up to 2049, GeneralizedTime from 2050; both are read exactly.
+  for (std::int64_t not_after : {std::int64_t{1700432000}, std::int64_t{2600000000}}) {
+    CAPTURE(not_after);
+    test::TestCertificate made = make_test_certificate();
+    test::set_not_after(made, not_after);
+    ClientCertificate loaded = ClientCertificate::parse(
+        test::certificate_pem(made) + test::key_pem(made), "test file", Secret());
+    REQUIRE(loaded.not_after_unix().has_value());
+    CHECK(*loaded.not_after_unix() == not_after);
+  }
+}
+
 TEST_CASE("an encrypted PEM key needs its password") {
   const auto &made = shared_rsa();
   std::string content = test::certificate_pem(made) + test::key_pem(made, "pa55 word");

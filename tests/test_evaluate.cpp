@@ -508,3 +508,77 @@ TEST_CASE("evaluate: OK and WARNING status lines fit in 100 characters") {
     CHECK(line_length(result) <= 100);
   }
 }
+
+namespace {
+
+OwnCredential certificate_left(std::int64_t seconds) {
+  OwnCredential own;
+  own.source = ExpirySource::LocalCertificate;
+  own.certificate_subject = "CN=monitoring";
+  own.not_after = now + seconds;
+  return own;
+}
+
+} // namespace
+
+TEST_CASE("evaluate: a credential running out raises an OK check and leads the status line") {
+  CheckResult result = evaluate(healthy(), default_policy(), now, certificate_left(10 * 86400));
+  CHECK(result.state == State::Warning);
+  CHECK(result.summary.rfind("certificate 'CN=monitoring' expires in 10d (2023-11-24)", 0) == 0);
+  REQUIRE(perf(result, "credential_expires_in") != nullptr);
+  CHECK(perf(result, "credential_expires_in")->seconds == 864000);
+  CHECK(perf(result, "credential_expires_in")->warning == "2592000:");
+  CHECK(perf(result, "credential_expires_in")->critical == "604800:");
+  CHECK(result.perfdata.size() == 3);
+}
+
+TEST_CASE("evaluate: a healthy credential changes nothing but a detail line and its perfdata") {
+  CheckResult plain = evaluate(healthy(), default_policy(), now);
+  CheckResult result = evaluate(healthy(), default_policy(), now, certificate_left(90 * 86400));
+  CHECK(result.state == State::Ok);
+  CHECK(result.summary == plain.summary);
+  CHECK(any_detail_has(result, "credential: certificate 'CN=monitoring' expires"));
+  CHECK(perf(result, "credential_expires_in")->seconds == 7776000);
+}
+
+TEST_CASE("evaluate: a sync problem as bad or worse comes first, the credential after it") {
+  SyncStatus disabled = healthy();
+  disabled.sync_enabled = SyncEnabled::False;
+  CheckResult result = evaluate(disabled, default_policy(), now, certificate_left(10 * 86400));
+  CHECK(result.state == State::Critical);
+  CHECK(result.summary.rfind("directory sync is disabled", 0) == 0);
+  CHECK(has(result.summary, ", certificate 'CN=monitoring' expires in 10d (2023-11-24)"));
+
+  SyncStatus stale = healthy();
+  stale.last_password_sync = now - four_days_two_hours;
+  CheckResult both = evaluate(stale, default_policy(), now, certificate_left(20 * 86400));
+  CHECK(both.state == State::Warning);
+  CHECK(both.summary.rfind("password sync 4d2h ago (warning above 3d)", 0) == 0);
+  CHECK(has(both.summary, "certificate"));
+}
+
+TEST_CASE("evaluate: a worse credential comes first and never lowers the state") {
+  SyncStatus stale = healthy();
+  stale.last_password_sync = now - four_days_two_hours;
+  CheckResult expired = evaluate(stale, default_policy(), now, certificate_left(-2 * 86400));
+  CHECK(expired.state == State::Critical);
+  CHECK(expired.summary == "certificate 'CN=monitoring' expired 2d ago (2023-11-12), "
+                           "password hash sync enabled, password sync 4d2h ago (warning above 3d), "
+                           "directory sync 12m ago");
+  CHECK(perf(expired, "credential_expires_in")->seconds == -172800);
+
+  CheckResult fine = evaluate(stale, default_policy(), now, certificate_left(90 * 86400));
+  CHECK(fine.state == State::Warning);
+}
+
+TEST_CASE("evaluate: --credential-warning and --credential-critical reach the verdict") {
+  Config config;
+  config.credential_warning = 60 * 86400;
+  config.credential_critical = 45 * 86400;
+  Policy policy = policy_from(config);
+  CHECK(evaluate(healthy(), policy, now, certificate_left(50 * 86400)).state == State::Warning);
+  CHECK(evaluate(healthy(), policy, now, certificate_left(40 * 86400)).state == State::Critical);
+  CHECK(
+      perf(evaluate(healthy(), policy, now, certificate_left(40 * 86400)), "credential_expires_in")
+          ->warning == "5184000:");
+}

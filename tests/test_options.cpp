@@ -49,6 +49,8 @@ TEST_CASE("options: defaults") {
   CHECK(range_in_seconds(config.dirsync.warning) == "259200");
   CHECK_FALSE(config.dirsync.critical.has_value());
   CHECK(config.password_sync_mode == PasswordSyncMode::Require);
+  CHECK(config.credential_warning == 2592000); // 30d
+  CHECK(config.credential_critical == 604800); // 7d
   CHECK(config.timeout == std::chrono::milliseconds(10000));
   CHECK(config.timeout_state == State::Critical);
   CHECK(config.authority_host == "https://login.microsoftonline.com");
@@ -83,6 +85,10 @@ TEST_CASE("options: every option in its long, --opt=value, short and attached fo
          REQUIRE(c.dirsync.critical.has_value());
          CHECK(range_in_seconds(*c.dirsync.critical) == "@604800:");
        }},
+      {{{"--credential-warning", "2w"}, {"--credential-warning=2w"}},
+       [](const Config &c) { CHECK(c.credential_warning == 1209600); }},
+      {{{"--credential-critical", "36h"}, {"--credential-critical=36h"}},
+       [](const Config &c) { CHECK(c.credential_critical == 129600); }},
       {{{"--password-sync", "ignore"}, {"--password-sync=ignore"}},
        [](const Config &c) { CHECK(c.password_sync_mode == PasswordSyncMode::Ignore); }},
       {{{"--timeout", "30:UNKNOWN"},
@@ -226,6 +232,16 @@ TEST_CASE("options: range options reject bad ranges") {
     INFO("option := " << std::string(option));
     CHECK_THROWS_AS(parse({option, "5:1"}), UsageError);
     CHECK_THROWS_AS(parse({option, "1.5h"}), UsageError);
+  }
+}
+
+TEST_CASE("options: credential thresholds are durations, 0 allowed, negative refused") {
+  CHECK(parse({"--credential-warning=0"}).credential_warning == 0);
+  for (const char *option : {"--credential-warning", "--credential-critical"}) {
+    CAPTURE(option);
+    CHECK_THROWS_AS(parse({option, "-1d"}), UsageError);
+    CHECK_THROWS_AS(parse({option, "soon"}), UsageError);
+    CHECK_THROWS_AS(parse({option, "30d:"}), UsageError);
   }
 }
 

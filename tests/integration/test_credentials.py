@@ -54,7 +54,7 @@ def make_client_credentials(d):
         f.write("p4ss word+&%\n")
     for name in ("client", "other"):
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p(name + ".key"),
-                "-out", p(name + ".crt"), "-days", "30", "-subj",
+                "-out", p(name + ".crt"), "-days", "365", "-subj",
                 "/CN=check_password_sync test %s" % name)
         with open(p(name + ".pem"), "w") as out:
             for part in (name + ".crt", name + ".key"):

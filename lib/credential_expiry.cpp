@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The check's own credential: which one is in use, how long it has left, and the verdict on it.
+#include "credential_expiry.hpp"
+
+#include "duration.hpp"
+#include "timestamp.hpp"
+
+#include <algorithm>
+
+namespace cps {
+namespace {
+
+// An end date to judge, named as the status line names it.
+struct Expiry {
+  std::string name;    // "client secret 'monitoring'", "certificate 'CN=monitoring'"
+  std::string kind;    // "client secret", "certificate": the short form
+  std::string details; // what identifies it in the detail line, e.g. the key ID
+  std::int64_t end = 0;
+};
+
+std::string date_of(std::int64_t unix_seconds) {
+  return format_utc(unix_seconds).substr(0, 10); // "2026-12-10"
+}
+
+std::string limits(const CredentialThresholds &thresholds) {
+  return "warning below " + format_duration(thresholds.warning) + ", critical below " +
+         format_duration(thresholds.critical);
+}
+
+PerfValue expiry_perfdata(std::int64_t left, const CredentialThresholds &thresholds) {
+  // "alert below" as Monitoring Plugins ranges write it: W: and C:.
+  return {"credential_expires_in", left, std::to_string(thresholds.warning) + ":",
+          std::to_string(thresholds.critical) + ":"};
+}
+
+State state_for(std::int64_t left, const CredentialThresholds &thresholds) {
+  // Expired is CRITICAL whatever the thresholds say: the next token request will fail.
+  if (left <= 0 || left < thresholds.critical) {
+    return State::Critical;
+  }
+  return left < thresholds.warning ? State::Warning : State::Ok;
+}
+
+// Where to renew it, for whoever is paged.
+constexpr const char *renew_hint =
+    "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
+    "secrets, then give the plugin the new one";
+
+void judge_end(CredentialVerdict &verdict, const Expiry &expiry,
+               const CredentialThresholds &thresholds, std::int64_t now_unix) {
+  std::int64_t left = expiry.end - now_unix;
+  std::string verb = left <= 0 ? "expired " : "expires ";
+  std::string relative = left <= 0 ? format_age(-left) + " ago" : "in " + format_age(left);
+  verdict.state = state_for(left, thresholds);
+  if (verdict.state != State::Ok) {
+    verdict.summary = expiry.name + " " + verb + relative + " (" + date_of(expiry.end) + ")";
+    verdict.short_summary = expiry.kind + " " + verb + relative;
+  }
+  verdict.details.push_back("credential: " + expiry.name + expiry.details + " " + verb +
+                            format_utc(expiry.end) + " (" + relative + "; " + limits(thresholds) +
+                            ")");
+  if (verdict.state != State::Ok) {
+    verdict.details.emplace_back(renew_hint);
+  }
+  verdict.perfdata = expiry_perfdata(left, thresholds);
+}
+
+Expiry certificate_expiry(const OwnCredential &credential) {
+  std::string subject = credential.certificate_subject.substr(0, 80);
+  return {"certificate '" + subject + "'", "certificate",
+          credential.certificate_thumbprint.empty()
+              ? ""
+              : " (SHA-1 thumbprint " + credential.certificate_thumbprint + ")",
+          credential.not_after.value_or(0)};
+}
+
+// A secret as the admin center names it: its description (displayName), else its secret ID
+// (keyId). The hint is never shown: it is three characters of the secret.
+Expiry secret_expiry(const PasswordCredential &secret) {
+  std::string name = !secret.display_name.empty() ? "client secret '" + secret.display_name + "'"
+                     : !secret.key_id.empty()     ? "client secret " + secret.key_id.substr(0, 8)
+                                                  : "client secret";
+  return {name, "client secret", secret.key_id.empty() ? "" : " (secret ID " + secret.key_id + ")",
+          secret.end.value_or(0)};
+}
+
+// The listed secrets that begin like the one in use; a hint that is not three characters matches
+// nothing (Graph documents it as "the first three characters of the password").
+std::vector<const PasswordCredential *> matching_secrets(const ApplicationSecrets &application,
+                                                         const std::string &hint) {
+  std::vector<const PasswordCredential *> matches;
+  for (const PasswordCredential &secret : application.secrets) {
+    if (hint.size() == 3 && secret.hint == hint) {
+      matches.push_back(&secret);
+    }
+  }
+  return matches;
+}
+
+// The earliest end date first; a secret without one comes last (it never runs out).
+const PasswordCredential *earliest(const std::vector<const PasswordCredential *> &matches) {
+  return *std::min_element(matches.begin(), matches.end(), [](const auto *a, const auto *b) {
+    return a->end && (!b->end || *a->end < *b->end);
+  });
+}
+
+void judge_secret(CredentialVerdict &verdict, const OwnCredential &credential,
+                  const ApplicationSecrets &application, const CredentialThresholds &thresholds,
+                  std::int64_t now_unix) {
+  if (!application.read) {
+    if (!application.note.empty()) {
+      verdict.details.push_back("credential: client secret expiry not checked: " +
+                                application.note);
+    }
+    return;
+  }
+  auto matches = matching_secrets(application, credential.secret_hint);
+  if (matches.empty()) {
+    verdict.details.push_back(
+        "credential: none of the app's " + std::to_string(application.secrets.size()) +
+        " client secrets begins like the secret in use (the secret of another app?); its expiry "
+        "is not checked");
+    return;
+  }
+  if (matches.size() > 1) {
+    verdict.details.push_back("credential: " + std::to_string(matches.size()) +
+                              " of the app's client secrets begin like the secret in use; "
+                              "judging the one that expires first");
+  }
+  const PasswordCredential &secret = *earliest(matches);
+  if (!secret.end) {
+    verdict.details.push_back("credential: " + secret_expiry(secret).name +
+                              " has no end date (endDateTime is null)");
+    return;
+  }
+  judge_end(verdict, secret_expiry(secret), thresholds, now_unix);
+}
+
+} // namespace
+
+CredentialVerdict judge_credential(const OwnCredential &credential,
+                                   const ApplicationSecrets &application,
+                                   const CredentialThresholds &thresholds, std::int64_t now_unix) {
+  CredentialVerdict verdict;
+  switch (credential.source) {
+  case ExpirySource::LocalCertificate:
+    if (credential.not_after) {
+      judge_end(verdict, certificate_expiry(credential), thresholds, now_unix);
+    }
+    break;
+  case ExpirySource::ApplicationSecrets:
+    judge_secret(verdict, credential, application, thresholds, now_unix);
+    break;
+  case ExpirySource::Nothing:
+    break; // said at -v by the check, which owns the trace
+  }
+  return verdict;
+}
+
+} // namespace cps

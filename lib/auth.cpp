@@ -4,8 +4,8 @@
 
 #include "errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
 #include "support.hpp"
+#include "text.hpp"
 
 #include <cstdlib>
 
@@ -46,8 +46,7 @@ std::string first_error_code(const rapidjson::Value &body) {
                                   long status) {
   auto error = string_member(body, "error");
   if (!error) {
-    throw ApiFormatError("unexpected answer from " + host + ": HTTP " + std::to_string(status) +
-                         " without an OAuth error");
+    throw unexpected_answer(host, "HTTP " + std::to_string(status) + " without an OAuth error");
   }
   std::string code = first_error_code(body);
   std::string description = first_line_of_description(
@@ -91,18 +90,6 @@ std::optional<std::int64_t> expires_in_seconds(const rapidjson::Value &body,
 
 } // namespace
 
-bool is_bearer_token(std::string_view token) {
-  auto is_token_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-  };
-  std::size_t end = 0;
-  while (end < token.size() && is_token_char(token[end])) {
-    ++end;
-  }
-  return end > 0 && token.find_first_not_of('=', end) == std::string_view::npos;
-}
-
 std::string token_url(const std::string &authority_host, const std::string &tenant) {
   return authority_host + "/" + tenant + "/oauth2/v2.0/token";
 }
@@ -138,10 +125,9 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
   auto token = take_string_member(body, "access_token");
   auto expires_in = expires_in_seconds(body, now_unix);
   if (!token || token->empty() || !expires_in || *expires_in <= 0 || *expires_in > 86400 * 30) {
-    throw ApiFormatError("unexpected answer from " + host +
-                         ": no access_token or expires_in in the token response");
+    throw unexpected_answer(host, "no access_token or expires_in in the token response");
   }
-  if (!is_bearer_token(*token)) {
+  if (!is_b64token(*token)) {
     Secret discard(std::move(*token));
     throw ApiFormatError("malformed access token from the token endpoint " + host +
                          ": it holds characters a bearer token cannot have (RFC 6750), so it "

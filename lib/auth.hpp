@@ -28,10 +28,6 @@ struct TokenRequest {
   std::string scope; // {graph}/.default
 };
 
-// True for a token RFC 6750 allows in an Authorization header (b64token: A-Z a-z 0-9 - . _ ~ +
-// / then only '='); anything else (CR, LF, space, controls) could forge or break a header.
-bool is_bearer_token(std::string_view token);
-
 std::string token_url(const std::string &authority_host, const std::string &tenant);
 
 // The application/x-www-form-urlencoded body of the request.

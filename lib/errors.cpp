@@ -18,6 +18,10 @@ CheckResult failure(State state, std::string summary) {
 
 } // namespace
 
+ApiFormatError unexpected_answer(std::string_view source, std::string_view what) {
+  return ApiFormatError("unexpected answer from " + std::string(source) + ": " + std::string(what));
+}
+
 CheckResult result_for_current_exception(State timeout_state) {
   try {
     throw;

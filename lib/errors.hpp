@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace cps {
 
@@ -65,6 +66,10 @@ struct GraphError : std::runtime_error {
 struct ApiFormatError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// "unexpected answer from <source>: <what>", the one place this message is worded: throw it for
+// an answer that is not what Microsoft documents.
+ApiFormatError unexpected_answer(std::string_view source, std::string_view what);
 
 // Call inside a catch block: the result that reports the exception being handled.
 CheckResult result_for_current_exception(State timeout_state);

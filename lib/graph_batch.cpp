@@ -5,7 +5,6 @@
 #include "errors.hpp"
 #include "graph_errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
 #include "retry.hpp"
 #include "text.hpp"
 
@@ -77,8 +76,7 @@ void handle_sub_response(GraphQuery &query, BatchState &state, const rapidjson::
   auto id = string_member(sub, "id");
   const rapidjson::Value *status_value = member(sub, "status");
   if (!id || status_value == nullptr || !status_value->IsInt()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": a batch response without id or status");
+    throw unexpected_answer(source, "a batch response without id or status");
   }
   const SubRequest *entry = find_sub_request(*id);
   if (entry == nullptr) {
@@ -96,8 +94,7 @@ const rapidjson::Value &batch_responses(const rapidjson::Document &document,
                                         std::string_view source) {
   const rapidjson::Value *responses = member(document, "responses");
   if (responses == nullptr || !responses->IsArray()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": a $batch answer without a responses list");
+    throw unexpected_answer(source, "a $batch answer without a responses list");
   }
   return *responses;
 }
@@ -156,14 +153,13 @@ void read_batch_answer(const HttpResponse &response, const std::string &source,
   for (const rapidjson::Value &sub : batch_responses(document, source).GetArray()) {
     auto id = string_member(sub, "id");
     if (id && !seen_ids.insert(*id).second) {
-      throw ApiFormatError("unexpected answer from " + source + ": the $batch answer holds '" +
-                           sanitize_text(id->substr(0, 40)) + "' twice");
+      throw unexpected_answer(source, "the $batch answer holds '" +
+                                          sanitize_text(id->substr(0, 40)) + "' twice");
     }
     handle_sub_response(query, state, sub, source, now_unix);
   }
   if (!state.throttled && !state.ask_again && !batch_complete(query, state)) {
-    throw ApiFormatError("unexpected answer from " + source +
-                         ": the $batch answer lacks a requested response");
+    throw unexpected_answer(source, "the $batch answer lacks a requested response");
   }
 }
 

@@ -4,7 +4,7 @@
 
 #include "errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
+#include "text.hpp"
 
 namespace cps {
 

@@ -4,7 +4,7 @@
 
 #include "errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <cstdint>
@@ -16,24 +16,21 @@ namespace {
 const rapidjson::Value &first_of_collection(const rapidjson::Value &body, std::string_view source,
                                             std::string_view what) {
   if (!body.IsObject()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) + ": " +
-                         std::string(what) + " is not a JSON object");
+    throw unexpected_answer(source, std::string(what) + " is not a JSON object");
   }
   const rapidjson::Value *value = member(body, "value");
   if (value == nullptr) {
     return body; // a single entity rather than a collection
   }
   if (!value->IsArray()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) + ": " +
-                         std::string(what) + " 'value' is not a list");
+    throw unexpected_answer(source, std::string(what) + " 'value' is not a list");
   }
   if (value->Empty()) {
     static const rapidjson::Value null_value;
     return null_value;
   }
   if (!(*value)[0].IsObject()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) + ": " +
-                         std::string(what) + " holds no object");
+    throw unexpected_answer(source, std::string(what) + " holds no object");
   }
   return (*value)[0];
 }
@@ -49,8 +46,7 @@ std::optional<std::int64_t> timestamp_member(const rapidjson::Value &object, con
     parsed = parse_timestamp(std::string_view(value->GetString(), value->GetStringLength()));
   }
   if (!parsed) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) + ": " + name +
-                         " is not an ISO 8601 timestamp");
+    throw unexpected_answer(source, std::string(name) + " is not an ISO 8601 timestamp");
   }
   return parsed;
 }
@@ -61,8 +57,7 @@ SyncEnabled sync_enabled_member(const rapidjson::Value &object, std::string_view
     return SyncEnabled::Null;
   }
   if (!value->IsBool()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": onPremisesSyncEnabled is not true, false or null");
+    throw unexpected_answer(source, "onPremisesSyncEnabled is not true, false or null");
   }
   return value->GetBool() ? SyncEnabled::True : SyncEnabled::False;
 }
@@ -117,16 +112,12 @@ SyncClient sync_client_members(const rapidjson::Value &settings) {
   return client;
 }
 
-[[noreturn]] void throw_shape(std::string_view source, const std::string &what) {
-  throw ApiFormatError("unexpected answer from " + std::string(source) + ": " + what);
-}
-
 // id and verifiedDomains (v1.0 and beta: a collection of verifiedDomain {name, isInitial, ...}).
 TenantIdentity tenant_members(const rapidjson::Value &organization, std::string_view source) {
   TenantIdentity tenant;
   const rapidjson::Value *id = member(organization, "id");
   if (id != nullptr && !id->IsString()) {
-    throw_shape(source, "the organization id is not a string");
+    throw unexpected_answer(source, "the organization id is not a string");
   }
   tenant.id =
       id ? sanitize_text(std::string(id->GetString(), id->GetStringLength()).substr(0, 80)) : "";
@@ -135,12 +126,12 @@ TenantIdentity tenant_members(const rapidjson::Value &organization, std::string_
     return tenant;
   }
   if (!domains->IsArray()) {
-    throw_shape(source, "verifiedDomains is not a list");
+    throw unexpected_answer(source, "verifiedDomains is not a list");
   }
   for (const rapidjson::Value &domain : domains->GetArray()) {
     auto name = domain.IsObject() ? string_member(domain, "name") : std::nullopt;
     if (!name) {
-      throw_shape(source, "a verified domain without a name");
+      throw unexpected_answer(source, "a verified domain without a name");
     }
     tenant.verified_domains.push_back(sanitize_text(name->substr(0, 256)));
     const rapidjson::Value *initial = member(domain, "isInitial");
@@ -161,8 +152,7 @@ void feature_unreadable(SyncStatus &status, const std::string &why) {
 void parse_organization(const rapidjson::Value &body, std::string_view source, SyncStatus &status) {
   const rapidjson::Value &organization = first_of_collection(body, source, "the organization");
   if (organization.IsNull()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": the organization list is empty");
+    throw unexpected_answer(source, "the organization list is empty");
   }
   status.tenant = tenant_members(organization, source);
   status.sync_enabled = sync_enabled_member(organization, source);
@@ -188,8 +178,7 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
     return;
   }
   if (enabled == nullptr || !enabled->IsBool()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": features.passwordSyncEnabled is not true, false or null");
+    throw unexpected_answer(source, "features.passwordSyncEnabled is not true, false or null");
   }
   status.password_sync_feature =
       enabled->GetBool() ? PasswordSyncFeature::Enabled : PasswordSyncFeature::Disabled;

@@ -5,7 +5,6 @@
 #include "duration.hpp"
 #include "errors.hpp"
 #include "fd.hpp"
-#include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
 
@@ -455,8 +454,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
       std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
   std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
   if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
-    throw ApiFormatError("unexpected answer from " + host + ": larger than " +
-                         std::to_string(settings_.max_body / 1024) + " KiB, refused");
+    throw unexpected_answer(host, "larger than " + std::to_string(settings_.max_body / 1024) +
+                                      " KiB, refused");
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " waiting for " +
@@ -528,9 +527,8 @@ void require_json_answer(const HttpResponse &response, const std::string &host) 
     throw ServiceError(host + " answered HTTP " + std::to_string(response.status));
   }
   std::string type = response.content_type.empty() ? "no content type" : response.content_type;
-  throw ApiFormatError("unexpected answer from " + host + ": HTTP " +
-                       std::to_string(response.status) + " with " + type +
-                       " instead of JSON (a proxy or captive portal?)");
+  throw unexpected_answer(host, "HTTP " + std::to_string(response.status) + " with " + type +
+                                    " instead of JSON (a proxy or captive portal?)");
 }
 
 std::string host_of(std::string_view url) {

@@ -44,14 +44,14 @@ rapidjson::Document parse_json(std::string_view body, std::string_view source) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (document.HasParseError()) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) + ": invalid JSON (" +
-                         rapidjson::GetParseError_En(document.GetParseError()) + " at byte " +
-                         std::to_string(document.GetErrorOffset()) + ")");
+    throw unexpected_answer(source, std::string("invalid JSON (") +
+                                        rapidjson::GetParseError_En(document.GetParseError()) +
+                                        " at byte " + std::to_string(document.GetErrorOffset()) +
+                                        ")");
   }
   // Parsers disagree on which of two equal names counts; an answer that says both is refused.
   if (auto name = duplicate_member(document)) {
-    throw ApiFormatError("unexpected answer from " + std::string(source) +
-                         ": a JSON object names '" + name->substr(0, 80) + "' twice");
+    throw unexpected_answer(source, "a JSON object names '" + name->substr(0, 80) + "' twice");
   }
   return document;
 }

@@ -4,7 +4,6 @@
 
 #include "errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
 #include "text.hpp"
 
 #include <arpa/inet.h>
@@ -126,9 +125,9 @@ Secret arc_challenge_key(const HttpResponse &response, const ManagedIdentityRequ
                          const std::string &host) {
   std::string path = basic_realm(response.header("www-authenticate").value_or(""));
   if (path.empty()) {
-    throw ApiFormatError("unexpected answer from " + host +
-                         ": HTTP 401 without a WWW-Authenticate Basic realm (not an Azure Arc "
-                         "agent?)");
+    throw unexpected_answer(host,
+                            "HTTP 401 without a WWW-Authenticate Basic realm (not an Azure Arc "
+                            "agent?)");
   }
   return read_arc_key_file(path, request.arc_folder);
 }

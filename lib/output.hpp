@@ -19,17 +19,13 @@ constexpr std::size_t max_status_line = 100;
 // The characters left for the summary in a status line of max_status_line with this state.
 std::size_t summary_budget(State state);
 
-// Valid UTF-8 with no control characters and no '|': invalid bytes become '?', controls and '|'
-// become spaces or '/'.
-std::string sanitize_text(std::string_view text);
-
 // "password_sync_age=1860s;259200;;0".
 std::string format_perfdata(const PerfValue &value);
 
 // The whole output, newline-terminated and at most max_output_bytes long. This is the one place
 // output is made, and its last filter: the summary and every detail line (trace lines included)
 // pass through the redactor, which knows every secret the check holds, then through
-// sanitize_text; a line that would still show a secret is withheld.
+// sanitize_text (text.hpp); a line that would still show a secret is withheld.
 std::string render(const CheckResult &result, const Redactor &redactor);
 
 } // namespace cps

@@ -67,28 +67,6 @@ std::optional<Spelled> json_escape_at(std::string_view text, std::size_t pos) {
   return Spelled{*code, 6};
 }
 
-// The UTF-8 character at value[i] (leniently decoded: only to compare with a \u escape).
-std::optional<Spelled> utf8_at(std::string_view value, std::size_t i) {
-  auto lead = static_cast<unsigned char>(value[i]);
-  std::size_t length = lead < 0x80         ? 1
-                       : (lead >> 5) == 6  ? 2
-                       : (lead >> 4) == 14 ? 3
-                       : (lead >> 3) == 30 ? 4
-                                           : 0;
-  if (length == 0 || i + length > value.size()) {
-    return std::nullopt;
-  }
-  unsigned code = length == 1 ? lead : lead & (0x7Fu >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    auto next = static_cast<unsigned char>(value[i + k]);
-    if ((next & 0xC0) != 0x80) {
-      return std::nullopt;
-    }
-    code = (code << 6) | (next & 0x3F);
-  }
-  return Spelled{code, length};
-}
-
 // A percent sign as written: '%' or its JSON escape \u0025.
 std::size_t percent_sign_length(std::string_view text, std::size_t pos) {
   if (text[pos] == '%') {
@@ -119,7 +97,8 @@ void steps(std::string_view text, std::size_t p, std::string_view value, std::si
     }
   }
   if (auto escaped = json_escape_at(text, p)) {
-    auto character = utf8_at(value, i);
+    // Not well formed is no matter here: only to compare with the code point a \u escape spells.
+    auto character = decode_utf8(value, i);
     if (character && character->code == escaped->code) {
       visit(i + character->length, p + escaped->length);
     }

@@ -6,7 +6,7 @@
 #include "assertion.hpp"
 #include "errors.hpp"
 #include "json.hpp"
-#include "output.hpp"
+#include "text.hpp"
 
 #include <optional>
 #include <utility>

@@ -4,6 +4,7 @@
 
 #include "cache_folder.hpp"
 #include "duration.hpp"
+#include "text.hpp"
 #include "token_file.hpp"
 
 #include <array>
@@ -242,7 +243,7 @@ std::optional<AccessToken> TokenCache::load(const std::string &key, std::int64_t
 bool TokenCache::store(const std::string &key, const AccessToken &token, std::int64_t now,
                        std::string &why_not) const {
   why_not.clear();
-  if (token.expires_at - token_reuse_margin <= now || !is_cacheable_token(token.value.reveal())) {
+  if (token.expires_at - token_reuse_margin <= now || !is_b64token(token.value.reveal())) {
     return false; // nobody could reuse it
   }
   std::string temp = temp_name(key);
@@ -256,8 +257,8 @@ bool TokenCache::store(const std::string &key, const AccessToken &token, std::in
   if (::fstat(fd.get(), &created) == 0) {
     remove_stale_temp_files(dir_.get(), created.st_mtime);
   }
-  Secret content = serialise_token_record(TokenRecord{AccessToken{Secret(token.value.reveal()),
-                                                                  token.expires_at}});
+  Secret content = serialise_token_record(
+      TokenRecord{AccessToken{Secret(token.value.reveal()), token.expires_at}});
   // With SIGXFSZ ignored (harden_process), a file-size limit is EFBIG here, not a killed check.
   if (::fchmod(fd.get(), 0600) != 0 || !write_fully(fd.get(), content.reveal())) {
     why_not = error_text("cannot write a token file in " + path_, errno);
@@ -398,7 +399,8 @@ const AccessToken &TokenSource::get() {
       give_up_cache(lock.error);
     } else if (!lock.held()) {
       throw WaitError("cannot tell: another check's access token request was still running "
-                      "after waiting " + format_seconds(before - deadline_.remaining()) +
+                      "after waiting " +
+                      format_seconds(before - deadline_.remaining()) +
                       " for it (slow token endpoint); the " +
                       format_seconds(deadline_.remaining()) + " left of -t " +
                       format_seconds(deadline_.budget()) + " are kept for Graph");

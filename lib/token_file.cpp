@@ -2,6 +2,8 @@
 // The token cache file format: parse and write, one table of fields.
 #include "token_file.hpp"
 
+#include "text.hpp"
+
 #include <array>
 #include <charconv>
 #include <string>
@@ -10,11 +12,6 @@ namespace cps {
 namespace {
 
 constexpr std::string_view version_line = "check_password_sync token v2\n";
-
-bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
-}
 
 bool read_expiry(std::string_view value, TokenRecord &record) {
   std::int64_t seconds = 0;
@@ -28,7 +25,7 @@ bool read_expiry(std::string_view value, TokenRecord &record) {
 }
 
 bool read_token(std::string_view value, TokenRecord &record) {
-  if (!is_cacheable_token(value)) {
+  if (!is_b64token(value)) {
     return false;
   }
   record.token.value = Secret(std::string(value));
@@ -39,7 +36,9 @@ std::string write_expiry(const TokenRecord &record) {
   return std::to_string(record.token.expires_at);
 }
 
-std::string write_token(const TokenRecord &record) { return record.token.value.reveal(); }
+std::string write_token(const TokenRecord &record) {
+  return record.token.value.reveal();
+}
 
 struct Field {
   std::string_view name;
@@ -53,7 +52,9 @@ constexpr std::array<Field, 2> fields{{
     {"access_token", read_token, write_token},
 }};
 
-bool is_name_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
 
 // One `name value` line (without its newline) into record; false when it is malformed or a
 // known name comes twice. Unknown names are skipped: a newer plugin may write more fields.
@@ -80,15 +81,6 @@ bool read_line(std::string_view line, TokenRecord &record, std::array<bool, fiel
 }
 
 } // namespace
-
-// RFC 6750's b64token: token characters, then only '=' padding at the end.
-bool is_cacheable_token(std::string_view token) {
-  std::size_t end = 0;
-  while (end < token.size() && is_token_char(token[end]) && token[end] != '=') {
-    ++end;
-  }
-  return end > 0 && token.find_first_not_of('=', end) == std::string_view::npos;
-}
 
 Secret serialise_token_record(const TokenRecord &record) {
   std::string text(version_line);

@@ -24,7 +24,4 @@ Secret serialise_token_record(const TokenRecord &record);
 // bearer token cannot have, or a non-positive expiry is refused.
 std::optional<TokenRecord> parse_token_record(std::string_view text);
 
-// The characters of a JWT or an opaque bearer token (RFC 6750 b64token), nothing else.
-bool is_cacheable_token(std::string_view token);
-
 } // namespace cps

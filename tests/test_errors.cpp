@@ -81,3 +81,11 @@ TEST_CASE("errors: GraphError keeps its status and code") {
   CHECK(error.code == "InvalidAuthenticationToken");
   CHECK(std::string(error.what()) == "Graph rejected the access token");
 }
+
+TEST_CASE("errors: unexpected_answer words every unexpected answer the same way") {
+  ApiFormatError error = unexpected_answer("graph.microsoft.com", "the organization list is empty");
+  CHECK(std::string(error.what()) ==
+        "unexpected answer from graph.microsoft.com: the organization list is empty");
+  CHECK(std::string(unexpected_answer("127.0.0.1:8443", "invalid JSON").what()) ==
+        "unexpected answer from 127.0.0.1:8443: invalid JSON");
+}

@@ -4,7 +4,6 @@
 #include "tests/text_oracle.hpp"
 
 #include <doctest/doctest.h>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -14,10 +13,6 @@ namespace {
 
 bool valid_utf8(const std::string &text) {
   return oracle::is_valid_utf8(text);
-}
-
-bool has_control(const std::string &text) {
-  return oracle::has_control_character(text, false);
 }
 
 std::string first_line(const std::string &output) {
@@ -78,78 +73,6 @@ TEST_CASE("output: format_perfdata") {
   CHECK(format_perfdata({"dirsync_age", 0, "3600:7200", "432000"}) ==
         "dirsync_age=0s;3600:7200;432000;0");
   CHECK(format_perfdata({"dirsync_age", 5, "", ""}) == "dirsync_age=5s;;;0");
-}
-
-TEST_CASE("output: sanitize_text") {
-  struct Case {
-    std::string input;
-    std::string output;
-  };
-  for (const Case &row : std::vector<Case>{
-           {"plain text", "plain text"},
-           {"a|b||c", "a/b//c"},
-           {"line\nbreak\r\n", "line break  "},
-           {"tab\there", "tab here"},
-           {std::string("nul\0byte", 8), "nul byte"},
-           {"esc\x1b[31mred", "esc [31mred"},
-           {"del\x7f", "del "},
-           {"\xc2\x80\xc2\x85\xc2\x9f", "   "},      // C1 controls
-           {"\xc2\xa0nbsp", "\xc2\xa0nbsp"},         // U+00A0 is not a control
-           {"caf\xc3\xa9", "caf\xc3\xa9"},           // é
-           {"\xe2\x82\xac 5", "\xe2\x82\xac 5"},     // €
-           {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"}, // emoji
-           {"\xef\xbf\xbd", "\xef\xbf\xbd"},         // U+FFFD
-           {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"}, // U+10FFFF
-           {"\xff", "?"},                            // never valid
-           {"\xfe\xfe", "??"},                       // never valid
-           {"\x80", "?"},                            // lone continuation
-           {"\xc0\xaf", "??"},                       // overlong '/'
-           {"\xc1\xbf", "??"},                       // overlong
-           {"\xe0\x80\xaf", "???"},                  // overlong 3-byte
-           {"\xe0\x9f\xbf", "???"},                  // U+07FF overlong in 3 bytes
-           {"\xe0\xa0\x80", "\xe0\xa0\x80"},         // U+0800, the first 3-byte character
-           {"\xf0\x8f\xbf\xbf", "????"},             // U+FFFF overlong in 4 bytes
-           {"\xf0\x90\x80\x80", "\xf0\x90\x80\x80"}, // U+10000, the first 4-byte character
-           {"\xf0\x80\x80\xaf", "????"},             // overlong 4-byte
-           {"\xed\xa0\x80", "???"},                  // surrogate U+D800
-           {"\xed\xbf\xbf", "???"},                  // surrogate U+DFFF
-           {"\xf4\x90\x80\x80", "????"},             // above U+10FFFF
-           {"\xf8\x88\x80\x80\x80", "?????"},        // 5-byte form
-           {"\xe2\x82", "??"},                       // truncated at the end
-           {"\xe2\x82x", "??x"},                     // truncated in the middle
-           {"\xc3", "?"},                            // truncated 2-byte
-           {"ok\xc3\xa9|\xff\n", "ok\xc3\xa9/? "},
-       }) {
-    CAPTURE(row.input);
-    CHECK(sanitize_text(row.input) == row.output);
-  }
-}
-
-TEST_CASE("output: sanitize_text always yields valid UTF-8 without controls or '|'") {
-  for (int byte = 0; byte < 256; ++byte) {
-    std::string clean = sanitize_text(std::string(1, static_cast<char>(byte)));
-    CAPTURE(byte);
-    CHECK(valid_utf8(clean));
-    CHECK_FALSE(has_control(clean));
-    CHECK(clean.find('|') == std::string::npos);
-  }
-  std::mt19937 random(12345);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::uniform_int_distribution<int> length(0, 24);
-  for (int round = 0; round < 20000; ++round) {
-    std::string input;
-    for (int i = length(random); i > 0; --i) {
-      input += static_cast<char>(byte(random));
-    }
-    std::string clean = sanitize_text(input);
-    if (!valid_utf8(clean) || has_control(clean) || clean.find('|') != std::string::npos) {
-      CAPTURE(input);
-      FAIL("sanitize_text let something through");
-    }
-    if (valid_utf8(input) && !has_control(input) && input.find('|') == std::string::npos) {
-      CHECK(clean == input); // clean text is never changed
-    }
-  }
 }
 
 TEST_CASE("output: a server's '|' and newlines stay on line 1 and never split perfdata") {
@@ -260,8 +183,8 @@ TEST_CASE("output: line 1 keeps the first 1024 bytes of the summary") {
 }
 
 TEST_CASE("output: the summary budget keeps line 1 within 100 characters") {
-  CHECK(summary_budget(State::Ok) == 81);       // "PASSWORD_SYNC OK - " is 19
-  CHECK(summary_budget(State::Warning) == 76);  // "PASSWORD_SYNC WARNING - " is 24
+  CHECK(summary_budget(State::Ok) == 81);      // "PASSWORD_SYNC OK - " is 19
+  CHECK(summary_budget(State::Warning) == 76); // "PASSWORD_SYNC WARNING - " is 24
   CHECK(summary_budget(State::Critical) == 75);
   CHECK(summary_budget(State::Unknown) == 76);
   CheckResult result;

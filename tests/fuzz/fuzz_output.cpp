@@ -3,6 +3,7 @@
 // Properties: valid UTF-8, no control characters except '\n', the only '|' is line 1's perfdata
 // separator, at most 4096 bytes; sanitize_text is idempotent.
 #include "lib/output.hpp"
+#include "lib/text.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the token cache file parser: what it accepts, it writes back the same way.
+#include "lib/text.hpp"
 #include "lib/token_file.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -14,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     return 0;
   }
   const std::string &token = record->token.value.reveal();
-  cps::fuzz::require(cps::is_cacheable_token(token), "a cached token is bearer-token text", text);
+  cps::fuzz::require(cps::is_b64token(token), "a cached token is bearer-token text", text);
   cps::fuzz::require(record->token.expires_at > 0, "an expiry is positive", text);
   // Written again, it reads back as the same record, and writing is a fixed point.
   cps::Secret written = cps::serialise_token_record(*record);

@@ -9,8 +9,11 @@
 
 namespace cps {
 
-const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() {
-  static const std::array<CredentialKindSpec, credential_kind_count> kinds{{
+namespace {
+
+// The table itself: data, constant-initialised (string views, flags and plain function pointers),
+// so no other file's start-up code can see it half made.
+constexpr std::array<CredentialKindSpec, credential_kind_count> kinds{{
       {CredentialKind::ClientSecret, "client-secret-file", "FILE", false,
        "Read the client secret from FILE (a regular file; a trailing newline\n"
        "is ignored). Default: environment AZURE_CLIENT_SECRET. No option takes\n"
@@ -70,7 +73,11 @@ const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() 
        [](const Config &c) { return c.federated_token_file.empty() ? std::nullopt : std::optional(c.federated_token_file); },
        [](Config &c, std::string_view v) { c.federated_token_file = std::string(v); },
        [](Config &c) { c.federated_token_file.clear(); }},
-  }};
+}};
+
+} // namespace
+
+const std::array<CredentialKindSpec, credential_kind_count> &credential_kinds() {
   return kinds;
 }
 

@@ -253,6 +253,45 @@ int descriptor_exhaustion(CURL *easy) {
                        host + ": " + reason);
 }
 
+// Where libcurl writes the answer's body and headers, each within its cap.
+void attach_sinks(CurlEasy &easy, BodySink &body, HeaderSink &headers) {
+  easy.set(CURLOPT_WRITEFUNCTION, write_body);
+  easy.set(CURLOPT_WRITEDATA, static_cast<void *>(&body));
+  easy.set(CURLOPT_HEADERFUNCTION, collect_header);
+  easy.set(CURLOPT_HEADERDATA, static_cast<void *>(&headers));
+}
+
+// How one curl_easy_perform ended: its code, libcurl's words for it, and whether the body or the
+// headers outgrew their caps.
+struct Transfer {
+  CURLcode code;
+  std::string reason;
+  bool body_overflow;
+  bool header_overflow;
+};
+
+// Throws what a transfer that did not end in an answer means: an answer over a cap, the deadline,
+// or a transport failure.
+void throw_if_failed(CURL *easy, const Transfer &transfer, const std::string &host,
+                     const Deadline &deadline, std::size_t max_body, Trace &trace) {
+  if (transfer.body_overflow || transfer.code == CURLE_FILESIZE_EXCEEDED) {
+    throw unexpected_answer(host,
+                            "larger than " + std::to_string(max_body / 1024) + " KiB, refused");
+  }
+  if (transfer.code == CURLE_OPERATION_TIMEDOUT) {
+    throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " waiting for " +
+                       host);
+  }
+  if (transfer.header_overflow) {
+    throw ApiFormatError("invalid answer from " + host + ": response headers larger than " +
+                         std::to_string(max_header_bytes / 1024) + " KiB, refused");
+  }
+  if (transfer.code != CURLE_OK) {
+    trace.note(2, "< " + transfer.reason);
+    throw_transport_failure(easy, transfer.code, host, transfer.reason);
+  }
+}
+
 std::string excerpt(std::string_view text) {
   if (text.size() <= trace_excerpt) {
     return std::string(text);
@@ -435,16 +474,13 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   }
   HttpResponse response;
   BodySink sink{&response.body, settings_.max_body};
+  HeaderSink header_sink{&response.headers};
   CurlHeaders headers;
   for (const std::string &header : request.headers) {
     headers.append(header);
   }
   configure(request, headers, deadline);
-  easy_.set(CURLOPT_WRITEFUNCTION, write_body);
-  easy_.set(CURLOPT_WRITEDATA, static_cast<void *>(&sink));
-  HeaderSink header_sink{&response.headers};
-  easy_.set(CURLOPT_HEADERFUNCTION, collect_header);
-  easy_.set(CURLOPT_HEADERDATA, static_cast<void *>(&header_sink));
+  attach_sinks(easy_, sink, header_sink);
   trace_request(request);
   error_[0] = '\0';
   ++requests_sent_;
@@ -452,23 +488,15 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
   CURLcode code = curl_easy_perform(easy_.get());
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
-  std::string reason = error_[0] ? error_.data() : curl_easy_strerror(code);
-  if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
-    throw unexpected_answer(host, "larger than " + std::to_string(settings_.max_body / 1024) +
-                                      " KiB, refused");
-  }
-  if (code == CURLE_OPERATION_TIMEDOUT) {
-    throw TimeoutError("timed out after " + format_seconds(deadline.budget()) + " waiting for " +
-                       host);
-  }
-  if (header_sink.overflow) {
-    throw ApiFormatError("invalid answer from " + host + ": response headers larger than " +
-                         std::to_string(max_header_bytes / 1024) + " KiB, refused");
-  }
-  if (code != CURLE_OK) {
-    trace_.note(2, "< " + reason);
-    throw_transport_failure(easy_.get(), code, host, reason);
-  }
+  Transfer transfer{code, error_[0] ? error_.data() : curl_easy_strerror(code), sink.overflow,
+                    header_sink.overflow};
+  throw_if_failed(easy_.get(), transfer, host, deadline, settings_.max_body, trace_);
+  read_answer(response, host, elapsed);
+  return response;
+}
+
+void HttpClient::read_answer(HttpResponse &response, const std::string &host,
+                             std::chrono::milliseconds elapsed) {
   if (curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &response.status) != CURLE_OK) {
     throw TransportError("no HTTP status from " + host);
   }
@@ -482,7 +510,6 @@ HttpResponse HttpClient::send(const HttpRequest &request, const Deadline &deadli
     throw ServiceError(host + " answered with a redirect (HTTP " + std::to_string(response.status) +
                        "), which is not followed");
   }
-  return response;
 }
 
 HttpResponse HttpClient::send_with_retries(const HttpRequest &request, const Deadline &deadline,

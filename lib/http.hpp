@@ -125,6 +125,9 @@ private:
   void configure_trust();
   void trace_request(const HttpRequest &request);
   void trace_response(const HttpResponse &response, std::chrono::milliseconds elapsed);
+  // The status and content type of the answer just received; a redirect is refused.
+  void read_answer(HttpResponse &response, const std::string &host,
+                   std::chrono::milliseconds elapsed);
 
   HttpSettings settings_;
   Trace &trace_;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Tests of the test tooling itself: count.py reads a stage's log, summarize.py turns the stages'
 counts into the closing line and fails on a missing, empty or all-skipped stage, check_layers.py
-finds layer violations and include cycles.
+finds layer violations and include cycles, check_function_length.py finds a function in lib/ over
+45 lines. The last also runs over the real lib/ here: the tools stage enforces the rule.
 Prints `tools: N passed, N failed, N skipped`."""
 import os
 import pathlib
@@ -147,6 +148,70 @@ def layers_refuses_a_module_in_no_layer_and_a_library_in_layer_one():
     assert rc == 1 and "FAIL json: in no layer of ARCHITECTURE.md" in out, out
     assert "FAIL state (1. values) includes no libcurl, OpenSSL or RapidJSON header; it includes " \
         "openssl" in out, out
+
+
+def function_lengths(files):
+    """check_function_length.py over a made-up tree: {lib file name: text}."""
+    with tempfile.TemporaryDirectory() as folder:
+        (pathlib.Path(folder) / "lib").mkdir()
+        for name, text in files.items():
+            (pathlib.Path(folder) / "lib" / name).write_text(text)
+        return run("check_function_length.py", folder)
+
+
+def function_of(lines, signature="int f(int a) {"):
+    """A function whose body is exactly `lines` lines long."""
+    return signature + "\n" + "".join("  a += %d;\n" % i for i in range(lines)) + "}\n"
+
+
+@test
+def function_length_of_the_real_lib_is_at_most_45_lines():
+    rc, out = run("check_function_length.py", str(TOOLS.parent.parent))
+    assert rc == 0, out
+    assert "function-length: " in out and " 0 failed" in out, out
+
+
+@test
+def function_length_refuses_a_planted_46_line_function_and_keeps_45():
+    rc, out = function_lengths({"ok.cpp": function_of(45)})
+    assert rc == 0 and "function-length: 1 passed, 0 failed, 0 skipped" in out, out
+    rc, out = function_lengths({"ok.cpp": function_of(45), "long.cpp": function_of(46)})
+    assert rc == 1, out
+    assert "long.cpp:1: f is 46 lines long (at most 45)" in out, out
+    assert "function-length: 1 passed, 1 failed, 0 skipped" in out, out
+
+
+@test
+def function_length_counts_members_constructors_and_lambdas_in_namespaces():
+    member = "namespace cps {\nclass C {\npublic:\n" + function_of(46, "  int get() const {") + "};\n}\n"
+    rc, out = function_lengths({"c.hpp": member})
+    assert rc == 1 and "c.hpp:4: get is 46 lines long" in out, out
+    constructor = "namespace cps {\nnamespace {\n" + function_of(
+        46, "C::C(int a) : a_(a), b_(std::move(a)) {") + "}\n}\n"
+    rc, out = function_lengths({"c.cpp": constructor})
+    assert rc == 1 and "c.cpp:3: C::C is 46 lines long" in out, out
+    lambdas = "int f(int a) {\n  auto g = [&](int b) {\n" + "".join(
+        "    a += %d;\n" % i for i in range(22)) + "  };\n" + "".join(
+        "  a += g(%d);\n" % i for i in range(22)) + "}\n"  # 46 lines, a lambda inside
+    rc, out = function_lengths({"l.cpp": lambdas})
+    assert rc == 1 and "l.cpp:1: f is 46 lines long" in out, out
+
+
+@test
+def function_length_is_not_misled_by_braces_in_text_or_tables():
+    tricky = (
+        'const char *open = "{{{ not a body";  // { nor this\n'
+        "/* int fake() {\n" + "".join("%d\n" % i for i in range(60)) + "} */\n"
+        'const char *raw = R"json({"a": [1, {"b": "}"}]})json";\n'
+        "char brace = '{';\n"
+        "#define BLOCK(x) { x; }\n"
+        "enum class E { A, B };\n"
+        "const Entry table[] = {\n" + "".join("    {%d, \"x\"},\n" % i for i in range(60)) + "};\n"
+        + function_of(45, "bool g(const std::string &s) noexcept {"))
+    rc, out = function_lengths({"t.cpp": tricky})
+    assert rc == 0 and "function-length: 1 passed, 0 failed, 0 skipped" in out, out
+    rc, out = function_lengths({"t.cpp": tricky + function_of(46, "auto h() -> int {")})
+    assert rc == 1 and " h is 46 lines long" in out, out
 
 
 def main():

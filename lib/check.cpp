@@ -60,17 +60,34 @@ HttpSettings directory_http_settings(const Config &config) {
   return settings;
 }
 
-// What Graph said and the credential's end date into the result, with the tenant named.
-CheckResult verdict(const Config &config, const Credential &credential, const SyncStatus &status,
-                    Trace &trace, std::int64_t now_unix) {
-  OwnCredential own = credential.own_credential();
-  if (own.source == ExpirySource::Nothing) {
+// What to ask Graph: what the token cache learnt of the tenant's cloud, and the app's secrets
+// when the credential in use is one of them (each kind says how its end date is read).
+GraphQuery graph_query(const Config &config, const OwnCredential &own,
+                       const std::optional<std::string> &notes, std::int64_t now_unix,
+                       Trace &trace) {
+  GraphQuery query;
+  if (notes) {
+    apply_graph_notes(*notes, now_unix, query);
+  }
+  if (own.source == ExpirySource::ApplicationSecrets) {
+    query.application_client_id = config.client_id;
+  } else if (own.source == ExpirySource::Nothing) {
     trace.note(1, "credential expiry: nothing to check: " + own.nothing_expires);
   }
+  return query;
+}
+
+// What Graph said and the credential's end date into the result, with the tenant named.
+CheckResult verdict(const Config &config, const OwnCredential &own, const GraphQuery &query,
+                    const SyncStatus &status, std::int64_t now_unix) {
   CheckResult result = evaluate(status, policy_from(config), now_unix, own);
   result.details.insert(result.details.begin(), "tenant: " + describe_tenant(status.tenant));
-  result.details.push_back("checked: Graph beta organization and "
-                           "directory/onPremisesSynchronization in one $batch");
+  result.details.push_back(query.application_client_id.empty()
+                               ? "checked: Graph beta organization and "
+                                 "directory/onPremisesSynchronization in one $batch"
+                               : "checked: Graph beta organization, "
+                                 "directory/onPremisesSynchronization and the app's client "
+                                 "secrets in one $batch");
   return result;
 }
 
@@ -95,10 +112,8 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
         return credential->acquire(context);
       },
       deadline, trace, now);
-  GraphQuery query;
-  if (auto notes = tokens.graph_notes()) {
-    apply_graph_notes(*notes, now(), query);
-  }
+  OwnCredential own = credential->own_credential();
+  GraphQuery query = graph_query(config, own, tokens.graph_notes(), now(), trace);
   bool asked_password_time = query.password_sync_time;
   SyncStatus status = with_access_token(tokens, [&](const std::string &access_token) {
     return fetch_sync_status(graph_exchange(http, deadline), config.graph_endpoint, access_token,
@@ -110,7 +125,7 @@ CheckResult run_check(const Config &config, const Environment &env, Trace &trace
   // With --managed-identity and no -T, config.tenant is empty: the home tenant is named, not
   // checked.
   verify_tenant(config.tenant, status.tenant);
-  CheckResult result = verdict(config, *credential, status, trace, now());
+  CheckResult result = verdict(config, own, query, status, now());
   trace.note(2, std::to_string(http.requests_sent()) + " HTTPS requests");
   return result;
 }

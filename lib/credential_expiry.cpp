@@ -54,7 +54,7 @@ void judge_end(CredentialVerdict &verdict, const Expiry &expiry,
   verdict.state = state_for(left, thresholds);
   if (verdict.state != State::Ok) {
     verdict.summary = expiry.name + " " + verb + relative + " (" + date_of(expiry.end) + ")";
-    verdict.short_summary = expiry.kind + " " + verb + relative;
+    verdict.short_summary = expiry.kind + " " + verb + relative + " (" + date_of(expiry.end) + ")";
   }
   verdict.details.push_back("credential: " + expiry.name + expiry.details + " " + verb +
                             format_utc(expiry.end) + " (" + relative + "; " + limits(thresholds) +
@@ -109,17 +109,18 @@ void judge_secret(CredentialVerdict &verdict, const OwnCredential &credential,
                   std::int64_t now_unix) {
   if (!application.read) {
     if (!application.note.empty()) {
-      verdict.details.push_back("credential: client secret expiry not checked: " +
-                                application.note);
+      verdict.details.push_back("credential: " + application.note);
     }
     return;
   }
   auto matches = matching_secrets(application, credential.secret_hint);
   if (matches.empty()) {
-    verdict.details.push_back(
-        "credential: none of the app's " + std::to_string(application.secrets.size()) +
-        " client secrets begins like the secret in use (the secret of another app?); its expiry "
-        "is not checked");
+    // The token request took the secret, so it is the app's: Graph lists it without a hint
+    // (older secrets), or not yet (a new one, before replication).
+    verdict.details.push_back("credential: none of the app's " +
+                              std::to_string(application.secrets.size()) +
+                              " listed client secrets has a hint matching the secret in use; its "
+                              "end date is not checked");
     return;
   }
   if (matches.size() > 1) {

@@ -39,7 +39,7 @@ struct CredentialThresholds {
 struct CredentialVerdict {
   State state = State::Ok;
   std::string summary;       // for the status line when state is not OK
-  std::string short_summary; // the same without the date, when the line is too long
+  std::string short_summary; // without the name, when the line would be too long
   std::vector<std::string> details;
   std::optional<PerfValue> perfdata; // credential_expires_in, when an end date is known
 };

@@ -142,7 +142,52 @@ TenantIdentity tenant_members(const rapidjson::Value &organization, std::string_
   return tenant;
 }
 
+// A string member shown in output: sanitised and cut; "" when missing, null or not a string.
+std::string shown_member(const rapidjson::Value &object, const char *name, std::size_t max) {
+  return sanitize_text(string_member(object, name).value_or("").substr(0, max));
+}
+
+// One passwordCredential; false when its endDateTime is neither null nor a timestamp.
+bool read_password_credential(const rapidjson::Value &entry, PasswordCredential &secret) {
+  secret.display_name = shown_member(entry, "displayName", 80);
+  secret.key_id = shown_member(entry, "keyId", 40);
+  secret.hint = string_member(entry, "hint").value_or("").substr(0, 8); // compared, never shown
+  const rapidjson::Value *end = member(entry, "endDateTime");
+  if (end == nullptr || end->IsNull()) {
+    return true; // "Optional" (passwordCredential resource type): no end date
+  }
+  secret.end = end->IsString()
+                   ? parse_timestamp(std::string_view(end->GetString(), end->GetStringLength()))
+                   : std::nullopt;
+  return secret.end.has_value();
+}
+
 } // namespace
+
+void application_unreadable(SyncStatus &status, const std::string &why) {
+  status.application = ApplicationSecrets{};
+  status.application.note = why;
+}
+
+void parse_application(const rapidjson::Value &body, std::string_view, SyncStatus &status) {
+  const rapidjson::Value *list = body.IsObject() ? member(body, "passwordCredentials") : nullptr;
+  if (list != nullptr && !list->IsNull() && !list->IsArray()) {
+    application_unreadable(status, "Graph's passwordCredentials is not a list");
+    return;
+  }
+  ApplicationSecrets application;
+  application.read = true; // a missing or null list: the app has no client secret
+  for (std::size_t i = 0; list != nullptr && list->IsArray() && i < list->Size(); ++i) {
+    PasswordCredential secret;
+    if (!(*list)[i].IsObject() || !read_password_credential((*list)[i], secret)) {
+      application_unreadable(status, "Graph lists a client secret whose endDateTime is not a "
+                                     "timestamp");
+      return;
+    }
+    application.secrets.push_back(std::move(secret));
+  }
+  status.application = std::move(application);
+}
 
 void feature_unreadable(SyncStatus &status, const std::string &why) {
   status.password_sync_feature = PasswordSyncFeature::Unreadable;

@@ -30,6 +30,14 @@ std::string sync_features_url(const GraphQuery &) {
   return "/directory/onPremisesSynchronization?$select=features,configuration";
 }
 
+// The app's own entry, addressed by its client ID (application-get.md: "GET
+// /applications(appId='{appId}')"). Only passwordCredentials: a certificate's end date is read
+// from its file, and a $select of keyCredentials returns the public keys and is throttled at 150
+// requests a minute per tenant (same page).
+std::string application_url(const GraphQuery &query) {
+  return "/applications(appId='" + query.application_client_id + "')?$select=passwordCredentials";
+}
+
 const SubRequest sub_requests[] = {
     // The password sync time is absent from the beta organization of beta-GovSG, beta-USNat and
     // beta-USSec (msgraph-metadata schemas/*.csdl, 2026-08): Graph there answers 400.
@@ -40,6 +48,14 @@ const SubRequest sub_requests[] = {
     {"sync", sync_features_url, Need::Optional, "password hash sync feature flag",
      "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features, feature_unreadable,
      nullptr, nullptr},
+    // Sent only for a client secret (asks_for). Application.Read.All is the least privileged
+    // application permission for it (application-get.md). A multi-tenant app seen from a
+    // customer's tenant has only a service principal there: its application object, and so its
+    // secrets, live in its home tenant, and Graph answers 404.
+    {"app", application_url, Need::Optional, "the client secret's end date", "Application.Read.All",
+     "the app is not registered in this tenant (a multi-tenant app: its secrets are in its home "
+     "tenant)",
+     parse_application, application_unreadable, nullptr, nullptr},
 };
 static_assert(std::size(sub_requests) <= max_batch_requests, "Graph takes 20 per $batch");
 
@@ -59,9 +75,7 @@ const SubRequest *find_sub_request(std::string_view id) {
 }
 
 bool asks_for(const SubRequest &entry, const GraphQuery &query) {
-  (void)entry; // every entry is asked for today
-  (void)query;
-  return true;
+  return std::string_view(entry.id) != "app" || !query.application_client_id.empty();
 }
 
 std::vector<std::string> sub_request_ids(const GraphQuery &query) {

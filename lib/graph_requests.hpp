@@ -20,6 +20,9 @@ struct GraphQuery {
   // onPremisesLastPasswordSyncDateTime in the organization's $select. Cleared when Graph answers
   // that its schema has no such property; the caller may remember that for the tenant.
   bool password_sync_time = true;
+  // The app whose client secrets to list (the credential in use is one of them); empty: the
+  // application is not asked for.
+  std::string application_client_id;
 };
 
 enum class Need { Required, Optional };

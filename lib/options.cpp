@@ -199,7 +199,8 @@ const OptionSpec options_after_credentials[] = {
      [](Config &c, std::string_view v) { c.dirsync.critical = parse_range(v); }},
     {'\0', "credential-warning", "DURATION",
      "WARNING when the plugin's own client secret or certificate has less\n"
-     "than DURATION left (0: never). Default: 30d.",
+     "than DURATION left (0: never). A secret's end date is read from Graph\n"
+     "with the optional permission Application.Read.All. Default: 30d.",
      [](Config &c, std::string_view v) {
        c.credential_warning = time_left(v, "--credential-warning");
      }},

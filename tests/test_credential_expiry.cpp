@@ -66,7 +66,7 @@ TEST_CASE("a certificate with 5 days left is CRITICAL at the default thresholds"
   CredentialVerdict verdict = judge(certificate_until(now + 5 * day));
   CHECK(verdict.state == State::Critical);
   CHECK(verdict.summary == "certificate 'CN=monitoring' expires in 5d (2023-11-19)");
-  CHECK(verdict.short_summary == "certificate expires in 5d");
+  CHECK(verdict.short_summary == "certificate expires in 5d (2023-11-19)");
   REQUIRE(verdict.perfdata);
   CHECK(verdict.perfdata->label == "credential_expires_in");
   CHECK(verdict.perfdata->seconds == 432000);
@@ -126,7 +126,7 @@ TEST_CASE("the secret in use is the one whose hint is its first three characters
   CredentialVerdict verdict = judge(secret_starting("q~Z"), application);
   CHECK(verdict.state == State::Warning);
   CHECK(verdict.summary == "client secret 'monitoring' expires in 10d (2023-11-24)");
-  CHECK(verdict.short_summary == "client secret expires in 10d");
+  CHECK(verdict.short_summary == "client secret expires in 10d (2023-11-24)");
   REQUIRE(verdict.perfdata);
   CHECK(verdict.perfdata->seconds == 864000);
   CHECK(any_has(verdict, "(secret ID 8a3cd6f2-0b1c-4d5e-8f90-123456789abc)"));
@@ -152,13 +152,14 @@ TEST_CASE("no listed secret begins like the one in use: a detail line, state unc
   CHECK(verdict.state == State::Ok);
   CHECK(verdict.summary.empty());
   CHECK_FALSE(verdict.perfdata);
-  CHECK(any_has(verdict, "none of the app's 2 client secrets begins like the secret in use"));
+  CHECK(any_has(verdict,
+                "none of the app's 2 listed client secrets has a hint matching the secret in use"));
 }
 
 TEST_CASE("a secret shorter than three characters matches no hint") {
   CredentialVerdict verdict = judge(secret_starting("ab"), app({listed("a", "ab", now + day)}));
   CHECK(verdict.state == State::Ok);
-  CHECK(any_has(verdict, "none of the app's 1 client secrets"));
+  CHECK(any_has(verdict, "none of the app's 1 listed client secrets"));
 }
 
 TEST_CASE("a secret without an end date never runs out") {
@@ -178,13 +179,14 @@ TEST_CASE("a secret without a description is named by its secret ID") {
 
 TEST_CASE("secrets Graph would not list: the reason in a detail line, state unchanged") {
   ApplicationSecrets application;
-  application.note = "HTTP 403 Authorization_RequestDenied: grant Application.Read.All to check it";
+  application.note = "the client secret's end date not readable (HTTP 403 "
+                     "Authorization_RequestDenied): grant Application.Read.All to check it";
   CredentialVerdict verdict = judge(secret_starting("abc"), application);
   CHECK(verdict.state == State::Ok);
   REQUIRE(verdict.details.size() == 1);
   CHECK(verdict.details[0] ==
-        "credential: client secret expiry not checked: HTTP 403 "
-        "Authorization_RequestDenied: grant Application.Read.All to check it");
+        "credential: the client secret's end date not readable (HTTP 403 "
+        "Authorization_RequestDenied): grant Application.Read.All to check it");
 }
 
 TEST_CASE("kinds where nothing expires are not judged") {

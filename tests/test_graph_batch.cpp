@@ -162,3 +162,44 @@ TEST_CASE(
       GraphError);
   CHECK(other.password_sync_time);
 }
+
+TEST_CASE("graph_batch: the app's secrets: 403 names Application.Read.All, 404 another tenant") {
+  GraphQuery query;
+  query.application_client_id = "11111111-2222-3333-4444-555555555555";
+  const std::string app_ok =
+      R"({"id":"app","status":200,"body":{"passwordCredentials":[{"displayName":"monitoring",)"
+      R"("hint":"abc","keyId":"8a3cd6f2-0b1c-4d5e-8f90-123456789abc",)"
+      R"("endDateTime":"2026-12-10T08:00:00Z"}]}})";
+  BatchState state;
+  read_batch_answer(batch_answer(org_ok + "," + sync_ok + "," + app_ok), source, now, query, state);
+  CHECK(batch_complete(query, state));
+  REQUIRE(state.status.application.read);
+  REQUIRE(state.status.application.secrets.size() == 1);
+  CHECK(state.status.application.secrets[0].end == 1796889600);
+
+  BatchState lacking;
+  CHECK_THROWS_AS(
+      read_batch_answer(batch_answer(org_ok + "," + sync_ok), source, now, query, lacking),
+      ApiFormatError);
+
+  BatchState denied;
+  read_batch_answer(
+      batch_answer(org_ok + "," + sync_ok +
+                   R"(,{"id":"app","status":403,"body":{"error":{"code":)"
+                   R"("Authorization_RequestDenied","message":"Insufficient privileges."}}})"),
+      source, now, query, denied);
+  CHECK(batch_complete(query, denied));
+  CHECK_FALSE(denied.status.application.read);
+  CHECK(denied.status.application.note ==
+        "the client secret's end date not readable (HTTP 403 Authorization_RequestDenied: "
+        "Insufficient privileges.): grant Application.Read.All to check it");
+
+  BatchState missing;
+  read_batch_answer(
+      batch_answer(org_ok + "," + sync_ok +
+                   R"(,{"id":"app","status":404,"body":{"error":{"code":)"
+                   R"("Request_ResourceNotFound","message":"Resource does not exist."}}})"),
+      source, now, query, missing);
+  CHECK(missing.status.application.note.find("the app is not registered in this tenant") !=
+        std::string::npos);
+}

@@ -303,3 +303,62 @@ TEST_CASE("graph_parsers: deeply nested documents are neither an organization no
   rapidjson::Document deep_value = parse_json(in_value, source);
   CHECK_THROWS_AS(parse_organization(deep_value, source, status), ApiFormatError);
 }
+
+namespace {
+
+ApplicationSecrets application(const std::string &body) {
+  rapidjson::Document document = parse_json(body, source);
+  SyncStatus status;
+  parse_application(document, source, status);
+  return status.application;
+}
+
+} // namespace
+
+TEST_CASE("graph_parsers: parse_application reads each passwordCredential") {
+  // Microsoft's passwordCredential: customKeyIdentifier, displayName, endDateTime (optional),
+  // hint, keyId, secretText (null once created), startDateTime.
+  ApplicationSecrets read = application(
+      R"({"@odata.context":"https://graph.microsoft.com/beta/$metadata#applications()"
+      R"((passwordCredentials)/$entity","passwordCredentials":[)"
+      R"({"customKeyIdentifier":null,"displayName":"monitoring","endDateTime":)"
+      R"("2026-12-10T08:00:00.1234567Z","hint":"q~Z","keyId":"8a3cd6f2-0b1c-4d5e-8f90-)"
+      R"(123456789abc","secretText":null,"startDateTime":"2025-12-10T08:00:00Z"},)"
+      R"({"displayName":null,"hint":null,"keyId":"1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",)"
+      R"("endDateTime":null},{"displayName":"undated"}]})");
+  REQUIRE(read.read);
+  CHECK(read.note.empty());
+  REQUIRE(read.secrets.size() == 3);
+  CHECK(read.secrets[0].display_name == "monitoring");
+  CHECK(read.secrets[0].hint == "q~Z");
+  CHECK(read.secrets[0].key_id == "8a3cd6f2-0b1c-4d5e-8f90-123456789abc");
+  CHECK(read.secrets[0].end == 1796889600);
+  CHECK(read.secrets[1].display_name.empty());
+  CHECK(read.secrets[1].hint.empty());
+  CHECK_FALSE(read.secrets[1].end.has_value());
+  CHECK_FALSE(read.secrets[2].end.has_value());
+}
+
+TEST_CASE("graph_parsers: parse_application: no list is no secret, an odd one is a note") {
+  CHECK(application(R"({"passwordCredentials":[]})").read);
+  CHECK(application(R"({"passwordCredentials":null})").secrets.empty());
+  CHECK(application(R"({})").read);
+  for (const char *odd :
+       {R"({"passwordCredentials":"abc"})", R"({"passwordCredentials":[{"endDateTime":"soon"}]})",
+        R"({"passwordCredentials":[{"endDateTime":12}]})", R"({"passwordCredentials":[7]})"}) {
+    CAPTURE(odd);
+    ApplicationSecrets unread = application(odd);
+    CHECK_FALSE(unread.read);
+    CHECK_FALSE(unread.note.empty());
+    CHECK(unread.secrets.empty());
+  }
+}
+
+TEST_CASE("graph_parsers: parse_application sanitises what it will show, cuts what is long") {
+  ApplicationSecrets read = application(R"({"passwordCredentials":[{"displayName":"a|b\u001b[31m)" +
+                                        std::string(200, 'x') + R"(","hint":"abc"}]})");
+  REQUIRE(read.secrets.size() == 1);
+  CHECK(read.secrets[0].display_name.find('|') == std::string::npos);
+  CHECK(read.secrets[0].display_name.find('\x1b') == std::string::npos);
+  CHECK(read.secrets[0].display_name.size() == 80);
+}

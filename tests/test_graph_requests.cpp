@@ -27,3 +27,16 @@ TEST_CASE("graph_requests: one $batch holds every sub-request, within Graph's li
   CHECK(request_count(batch_request_body(GraphQuery{}, BatchState{})) == 2);
   CHECK(ids.size() <= 20);
 }
+
+TEST_CASE("graph_requests: the app's client secrets are asked for only with its client ID") {
+  GraphQuery query;
+  query.application_client_id = "11111111-2222-3333-4444-555555555555";
+  CHECK(sub_request_ids(query) == std::vector<std::string>{"org", "sync", "app"});
+  rapidjson::Document document = parse_json(batch_request_body(query, BatchState{}), "test");
+  REQUIRE(document["requests"].Size() == 3);
+  // application-get.md addresses an app by its client ID as /applications(appId='{appId}').
+  CHECK(std::string(document["requests"][2]["url"].GetString()) ==
+        "/applications(appId='11111111-2222-3333-4444-555555555555')"
+        "?$select=passwordCredentials");
+  CHECK(sub_request_ids(GraphQuery{}) == std::vector<std::string>{"org", "sync"});
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization and
-// onPremisesSynchronization bodies, through lib/json's iterative parser.
+// Fuzzes Graph answer parsing: the $batch answer (sub-responses by id) and the organization,
+// onPremisesSynchronization and application bodies, through lib/json's iterative parser.
 #include "lib/errors.hpp"
 #include "lib/graph_batch.hpp"
 #include "lib/graph_parsers.hpp"
@@ -47,6 +47,10 @@ void read_as_entities(const std::string &body) {
     cps::parse_sync_features(document, "graph.example", status);
   } catch (const cps::ApiFormatError &) {
   }
+  cps::SyncStatus status; // the app's secrets are an extra: an odd list is a note, never thrown
+  cps::parse_application(document, "graph.example", status);
+  cps::fuzz::require(status.application.read != !status.application.note.empty(),
+                     "the app's secrets are read, or a note says why not");
 }
 
 } // namespace

@@ -90,6 +90,8 @@ AGE_VERY_STALE = 8 * DAY
 ORG_URL = ("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
            "onPremisesLastSyncDateTime,onPremisesLastPasswordSyncDateTime")
 SYNC_URL = "/directory/onPremisesSynchronization?$select=features,configuration"
+# Asked only when the credential is a client secret: the app's secrets, for their end dates.
+APP_URL = "/applications(appId='%s')?$select=passwordCredentials" % CLIENT_ID
 
 LINE1 = re.compile(r"^PASSWORD_SYNC (OK|WARNING|CRITICAL|UNKNOWN) - (\S.*)$")
 

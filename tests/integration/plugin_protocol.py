@@ -3,8 +3,8 @@
 two requests, the token endpoint's and Graph's error answers, redirects, the retry policy
 (429, 503, 504, Retry-After) and throttling."""
 
-from harness import (CLIENT_ID, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
-                     fail)
+from harness import (APP_URL, CLIENT_ID, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect,
+                     expect_counts, fail)
 
 tests = Registry()
 test, scenario_test, counted_test = tests.test, tests.scenario_test, tests.counted_test
@@ -70,9 +70,9 @@ def _(ctx):
         fail("token request: %s (got, want)%s" % (wrong, res.describe()))
     batch = [e for e in log if e["kind"] == "batch"][0]
     got = dict(zip(batch.get("ids", []), batch.get("urls", [])))
-    if got != {"org": ORG_URL, "sync": SYNC_URL}:
-        fail("$batch sub-requests %r, expected org=%s sync=%s%s"
-             % (got, ORG_URL, SYNC_URL, res.describe()))
+    if got != {"org": ORG_URL, "sync": SYNC_URL, "app": APP_URL}:
+        fail("$batch sub-requests %r, expected org=%s sync=%s app=%s%s"
+             % (got, ORG_URL, SYNC_URL, APP_URL, res.describe()))
 
 
 @test("wrong-secret")

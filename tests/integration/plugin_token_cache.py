@@ -13,8 +13,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import (AGE_OK_DIRSYNC, CLIENT_ID, DEFAULT_TIMEOUT, OK_SUMMARY, ORG_URL, Registry,
-                     SYNC_URL, W3D, cache_dir, expect, expect_counts, expect_no_perf, expect_perf,
+from harness import (AGE_OK_DIRSYNC, APP_URL, CLIENT_ID, DEFAULT_TIMEOUT, OK_SUMMARY, ORG_URL,
+                     Registry, SYNC_URL, W3D, cache_dir, expect, expect_counts, expect_no_perf, expect_perf,
                      fail, skip)
 
 tests = Registry()
@@ -59,12 +59,12 @@ def _(ctx):
     urls = [e["urls"] for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
     narrowed = ("/organization?$select=id,verifiedDomains,onPremisesSyncEnabled,"
                 "onPremisesLastSyncDateTime")
-    if urls != [[ORG_URL, SYNC_URL], [narrowed]]:
+    if urls != [[ORG_URL, SYNC_URL, APP_URL], [narrowed]]:
         fail("batch URLs %s%s" % (urls, first.describe()))
     second = ctx.run(tenant, cache=cache)
     expect(second, "OK", "Graph in this cloud has no password sync time")
     expect_counts(ctx, tenant, second, token=1, batch=3, requests=4)
-    if ctx.sim.log_of(tenant)[-1].get("urls") != [narrowed, SYNC_URL]:
+    if ctx.sim.log_of(tenant)[-1].get("urls") != [narrowed, SYNC_URL, APP_URL]:
         fail("the warm check did not leave the property out%s" % second.describe())
 
 

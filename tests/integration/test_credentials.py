@@ -33,12 +33,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import harness  # noqa: E402
 from harness import CLIENT_ID, OK_SUMMARY, Registry, expect, expect_counts, fail  # noqa: E402
+import credentials_expiry  # noqa: E402
 
 PROXY = os.path.join(os.path.dirname(HERE), "tools", "connect_proxy.py")
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ARC_FOLDER = "/var/opt/azcmagent/tokens"
 REMOVED_VARIABLE = "CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"
+EXPIRING_DAYS = (5, 20)  # CRITICAL and WARNING at the default --credential-critical/-warning
 
 
 def openssl(*args, **kw):
@@ -59,6 +61,14 @@ def make_client_credentials(d):
         with open(p(name + ".pem"), "w") as out:
             for part in (name + ".crt", name + ".key"):
                 out.write(open(p(part)).read())
+    # Short-lived certificates for the expiry warnings (credentials_expiry.py).
+    for days in EXPIRING_DAYS:
+        name = "expiring-%dd" % days
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p(name + ".key"),
+                "-out", p(name + ".crt"), "-days", str(days), "-subj",
+                "/CN=check_password_sync test %s" % name)
+        with open(p(name + ".pem"), "w") as out:
+            out.write(open(p(name + ".crt")).read() + open(p(name + ".key")).read())
     openssl("pkey", "-in", p("client.key"), "-aes256", "-passout", "file:" + p("password"),
             "-out", p("client-enc.key"))
     with open(p("client-enc.pem"), "w") as out:  # key first, then the certificate
@@ -129,6 +139,8 @@ class CredentialSimulator(harness.Simulator):
         self.arc_outside = os.path.join(workdir, "arc-outside")
         super().__init__(workdir, "main", cert, key, secret_file, ca, extra_args=[
             "--client-cert", os.path.join(creds, "client.crt"),
+            *["--client-cert=" + os.path.join(creds, "expiring-%dd.crt" % days)
+              for days in EXPIRING_DAYS],
             "--federated-token-file", os.path.join(creds, "federated-token"),
             "--identity-port-file", self.identity_port_file,
             "--arc-token-folder", ARC_FOLDER, "--arc-outside-folder", self.arc_outside])
@@ -1033,7 +1045,8 @@ def _(ctx):
 
 
 def main():
-    return harness.run_suite("integration-credentials", [tests], Context, __doc__.split("\n")[0])
+    return harness.run_suite("integration-credentials", [tests, credentials_expiry.tests], Context,
+                             __doc__.split("\n")[0])
 
 
 if __name__ == "__main__":

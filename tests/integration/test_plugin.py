@@ -22,10 +22,11 @@ import plugin_options  # noqa: E402
 import plugin_transport  # noqa: E402
 import plugin_token_cache  # noqa: E402
 import plugin_hostile  # noqa: E402
+import plugin_credential_expiry  # noqa: E402
 
 # The order in which the tests run (and print); a new concern module is added here.
 MODULES = (plugin_verdict, plugin_output, plugin_protocol, plugin_options, plugin_transport,
-           plugin_token_cache, plugin_hostile)
+           plugin_token_cache, plugin_hostile, plugin_credential_expiry)
 
 
 def main():

@@ -22,6 +22,12 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
           sub-response (error, odd body)
   sync    the `onPremisesDirectorySynchronization` features dict, or a Sub(...)
   config  its `configuration` dict (values may be ABSENT, None), or ABSENT
+  app     the application entity of the app the token was issued to (GET
+          /applications(appId='...'), Microsoft's application resource: passwordCredentials
+          and keyCredentials lists), a Sub(...) sub-response, or None: no such application in
+          the tenant (404 Request_ResourceNotFound, as for a multi-tenant app registered in
+          another tenant). A passwordCredential's hint may be SECRET_HINT: the first three
+          characters of the secret the simulator takes.
   lacks   organization properties this cloud's Graph schema lacks: a $select naming one gets
           400 BadRequest "Could not find a property named '...'", and the entity omits them
   reverse answer the batch's sub-responses in reverse order
@@ -29,7 +35,7 @@ A scenario is a dict with these keys (all optional; see DEFAULTS):
           step repeats). A step is a dict:
             {}                          answer normally
             {"whole": Reply(...)}       replace the whole $batch answer
-            {"org": Sub(...)}           replace one sub-response ("org" or "sync")
+            {"org": Sub(...)}           replace one sub-response ("org", "sync" or "app")
             {"delay": N}                wait N seconds, then answer the step normally
             {"delivery": D}             answer normally, written by delivery D
   steps_by "token" (default): each access token starts at the first step; "tenant": the steps
@@ -81,6 +87,17 @@ class Ago:
 
     def __repr__(self):
         return "Ago(%r, %r)" % (self.seconds, self.fmt)
+
+
+class _SecretHint:
+    """Marks the hint of the client secret in use: Graph's passwordCredential.hint, "the first
+    three characters of the password"; the simulator writes its own secret's."""
+
+    def __repr__(self):
+        return "SECRET_HINT"
+
+
+SECRET_HINT = _SecretHint()
 
 
 class Reply:
@@ -195,6 +212,42 @@ CONFIG_OK = {
 }
 
 
+APP_OBJECT_ID = "4c6a2f0e-8d1b-4e7a-9c3f-5b2d1e0a9f87"
+
+
+def password_credential(name, hint, end, key_id, start=Ago(300 * DAY)):
+    """A passwordCredential as Graph lists it: the secret itself (secretText) only ever comes
+    back from addPassword, so it is null here; customKeyIdentifier is "Do not use"."""
+    return {"customKeyIdentifier": None, "displayName": name, "endDateTime": end, "hint": hint,
+            "keyId": key_id, "secretText": None, "startDateTime": start}
+
+
+def in_days(days):
+    """An end date `days` ahead, two minutes more, so the age the plugin sees rounds to days."""
+    return Ago(-(days * DAY + 2 * MIN))
+
+
+def app(*secrets):
+    """The application entity with these passwordCredentials (and no certificate)."""
+    return {"id": APP_OBJECT_ID, "displayName": "check_password_sync monitoring",
+            "passwordCredentials": list(secrets), "keyCredentials": []}
+
+
+# The app registration: the secret in use (its hint is the secret's), valid 200 more days, and
+# an older one of another hint that the check must not mistake for it.
+SECRET_IN_USE = password_credential("monitoring", SECRET_HINT, in_days(200),
+                                    "8a3cd6f2-0b1c-4d5e-8f90-123456789abc")
+SECRET_OTHER = password_credential("backup", "Xk9", in_days(2),
+                                   "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b")
+APP_OK = app(SECRET_IN_USE, SECRET_OTHER)
+
+
+def in_use(**changes):
+    c = dict(SECRET_IN_USE)
+    c.update(changes)
+    return c
+
+
 def org(**changes):
     o = dict(ORG_OK)
     o.update(changes)
@@ -246,9 +299,12 @@ def _org_members(now, enabled="true", tenant=""):
 
 
 def _batch(org_subs, sync_features='{"passwordSyncEnabled":true}'):
+    # The application answers too (asked for when the credential is a client secret), listing
+    # no secret; an extra sub-response is ignored when it was not asked for.
     subs = list(org_subs) + [
         '{"id":"sync","status":200,"headers":{},"body":{"value":[{"id":"%s","features":%s}]}}'
-        % (ORG_ID, sync_features)]
+        % (ORG_ID, sync_features),
+        '{"id":"app","status":200,"headers":{},"body":{"passwordCredentials":[]}}']
     return '{"responses":[%s]}' % ",".join(subs)
 
 
@@ -309,6 +365,7 @@ DEFAULTS = {
     "org": ORG_OK,
     "sync": FEATURES_OK,
     "config": CONFIG_OK,
+    "app": APP_OK,
     "reverse": False,
     "lacks": (),
     "batch": [{}],
@@ -656,6 +713,45 @@ SCENARIOS = {
     "hostile-reset-batch": dict(batch=[{"delivery": "reset"}],
                                 note="$batch answer: headers and half the body, then a TCP reset"),
 }
+
+# The plugin's own client secret, from the app's passwordCredentials (Application.Read.All).
+SCENARIOS.update({
+    "app-secret-expiring": dict(
+        app=app(in_use(endDateTime=in_days(10)), SECRET_OTHER),
+        note="the client secret in use expires in 10 days"),
+    "app-secret-critical": dict(
+        app=app(in_use(endDateTime=in_days(5)), SECRET_OTHER),
+        note="the client secret in use expires in 5 days"),
+    "app-secret-expired": dict(
+        app=app(in_use(endDateTime=Ago(2 * DAY)), SECRET_OTHER),
+        note="the client secret in use expired 2 days ago (its token still arrives, as a cached "
+             "one would)"),
+    "app-secret-same-hint": dict(
+        app=app(in_use(displayName="new", endDateTime=in_days(700)),
+                password_credential("old", SECRET_HINT, in_days(20),
+                                    "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901"),
+                SECRET_OTHER),
+        note="two secrets begin like the one in use: 'new' (700 days) and 'old' (20 days)"),
+    "app-secret-no-end": dict(
+        app=app(in_use(endDateTime=None), SECRET_OTHER),
+        note="the client secret in use has endDateTime null"),
+    "app-secret-end-missing": dict(
+        app=app({k: v for k, v in SECRET_IN_USE.items() if k != "endDateTime"}, SECRET_OTHER),
+        note="the client secret in use has no endDateTime member"),
+    "app-secret-no-name": dict(
+        app=app(in_use(displayName=None, endDateTime=in_days(10))),
+        note="the client secret in use has no description (displayName null), 10 days left"),
+    "app-secret-no-match": dict(
+        app=app(SECRET_OTHER, password_credential(None, None, in_days(1),
+                                                  "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b")),
+        note="no listed secret has the hint of the one in use (one has hint null)"),
+    "app-403": dict(
+        app=graph_error_sub(403, "Authorization_RequestDenied", INSUFFICIENT),
+        note="application sub-response 403: the app lacks Application.Read.All"),
+    "app-404": dict(
+        app=None,
+        note="no application of the token's app ID in this tenant (a multi-tenant app)"),
+})
 
 # Client assertion checks (see assertions.py): a healthy tenant whose token endpoint sees the
 # assertion changed in transit, or runs 20 minutes ahead of the client's clock.

@@ -10,6 +10,7 @@ Endpoints:
   POST /beta/$batch                     the scenario is found through the bearer token
   GET  /beta/organization               the same data as the batch's sub-requests
   GET  /beta/directory/onPremisesSynchronization
+  (in a $batch only) /applications(appId='...')?$select=...   the app the token was issued to
   GET  /_sim/stats[?tenant=X]           request counts
   GET  /_sim/assertions                 headers and claims of the client assertions checked
   Managed identity (plain HTTP, own port, --identity-port-file): see identity_endpoint.py
@@ -34,6 +35,7 @@ import datetime
 import gzip
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -52,12 +54,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import assertions  # noqa: E402
 import identity_endpoint  # noqa: E402
 import scenarios  # noqa: E402
-from scenarios import ABSENT, AadError, Ago, GraphError, Reply, Sub  # noqa: E402
+from scenarios import ABSENT, SECRET_HINT, AadError, Ago, GraphError, Reply, Sub  # noqa: E402
 
 # What the plugin must select; onPremisesLastPasswordSyncDateTime too, except in a cloud whose
 # schema lacks it (scenario key "lacks").
 ORG_SELECT = {"id", "verifiedDomains", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime"}
 SYNC_SELECT = {"features", "configuration"}
+# The application entity: addressed by its appId (application-get.md), any of its documented
+# properties selectable; the simulator's apps have these.
+APP_PATH = re.compile(r"^/applications\(appId='([^']*)'\)$")
+APP_PROPERTIES = {"id", "appId", "displayName", "passwordCredentials", "keyCredentials"}
 MAX_BATCH = 20
 MAX_BODY = 1024 * 1024
 STAT_KEYS = ("token", "batch", "graph_get", "requests", "connections", "identity")
@@ -116,6 +122,7 @@ class State:
         with self.lock:
             self.stats = {}        # tenant -> counts
             self.tokens = {}       # access token -> tenant
+            self.token_clients = {}  # access token -> the client ID it was issued to
             self.token_numbers = {}  # access token -> how many its tenant had before it
             self.tokens_issued = {}  # tenant -> access tokens issued
             self.batch_steps = {}  # access token -> number of $batch requests made with it
@@ -133,7 +140,7 @@ class State:
             entry["time"] = time.time()
             self.log.append(entry)
 
-    def issue_token(self, tenant, claims=None, slash=False):
+    def issue_token(self, tenant, claims=None, slash=False, client_id=None):
         """A JWT-like token bound to tenant; slash: with '/' in its signature part (RFC 6750
         allows it in a bearer token), to be written escaped as \\/."""
         header = base64.urlsafe_b64encode(b'{"typ":"JWT","alg":"RS256","kid":"sim"}').rstrip(b"=")
@@ -146,6 +153,7 @@ class State:
             token += "/" + secrets.token_hex(8)
         with self.lock:
             self.tokens[token] = tenant
+            self.token_clients[token] = client_id
             self.token_numbers[token] = self.tokens_issued.get(tenant, 0)
             self.tokens_issued[tenant] = self.token_numbers[token] + 1
         return token
@@ -154,6 +162,10 @@ class State:
         """0 for the first token issued to its tenant, 1 for the second, ..."""
         with self.lock:
             return self.token_numbers.get(token, 0)
+
+    def client_for(self, token):
+        with self.lock:
+            return self.token_clients.get(token)
 
     def tenant_for(self, token):
         with self.lock:
@@ -623,7 +635,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_reply(behaviour, now)
         if isinstance(behaviour, dict) and not self.wait(behaviour.get("delay", 0)):
             return
-        token = st.issue_token(tenant, slash=isinstance(behaviour, dict) and "escaped" in behaviour)
+        token = st.issue_token(tenant, {"appid": client_id}, client_id=client_id,
+                               slash=isinstance(behaviour, dict) and "escaped" in behaviour)
         expires = behaviour.get("expires_in", 3599) if isinstance(behaviour, dict) else 3599
         answer = {"token_type": "Bearer", "expires_in": expires, "ext_expires_in": expires,
                   "access_token": token}
@@ -675,8 +688,33 @@ class Handler(BaseHTTPRequestHandler):
                           "Could not find a property named '%s' on type "
                           "'microsoft.graph.organization'." % missing[0])
 
-    def sub_response(self, sc, which, now, select=None):
-        """(status, headers, body) of the organization or sync sub-request."""
+    def application(self, spec, now, url, client):
+        """(status, error or None, body) of GET /applications(appId='...'): the scenario's app
+        when the appId is the token's client, 404 otherwise; only the $select-ed properties."""
+        parts = urlsplit(url)
+        app_id = APP_PATH.match("/" + unquote(parts.path).lstrip("/")).group(1)
+        select = self.selected(url)
+        unknown = sorted(select - APP_PROPERTIES)
+        if unknown:
+            return 400, GraphError(400, "BadRequest", "Could not find a property named '%s' on "
+                                   "type 'microsoft.graph.application'." % unknown[0]), None
+        if spec is None or app_id != client:
+            return 404, GraphError(404, "Request_ResourceNotFound",
+                                   "Resource '%s' does not exist or one of its queried "
+                                   "reference-property objects are not present." % app_id), None
+        entity = dict(spec, appId=app_id)
+        hint = self.server.state.secret[:3]
+        entity["passwordCredentials"] = [
+            dict(c, hint=hint) if c.get("hint") is SECRET_HINT else c
+            for c in entity.get("passwordCredentials", [])]
+        chosen = sorted(select) or sorted(entity)
+        body = {"@odata.context": "https://graph.microsoft.com/beta/$metadata#applications(%s)"
+                                  "/$entity" % ",".join(chosen)}
+        body.update({k: entity[k] for k in chosen if k in entity})
+        return 200, None, render(body, now)
+
+    def sub_response(self, sc, which, now, select=None, url=None, client=None):
+        """(status, headers, body) of the organization, sync or application sub-request."""
         spec = sc[which]
         unknown = self.unknown_property(sc, which, select)
         if unknown is not None:
@@ -690,6 +728,9 @@ class Handler(BaseHTTPRequestHandler):
                 return spec.status, headers, self.graph_error_body(spec.error, now)
             return spec.status, headers, render(spec.body, now)
         base = "https://graph.microsoft.com/beta/$metadata#"
+        if which == "app":
+            status, error, body = self.application(spec, now, url, client)
+            return status, headers, (self.graph_error_body(error, now) if error else body)
         if which == "org":
             entity = {k: v for k, v in spec.items() if k not in sc.get("lacks", ())}
             entity.setdefault("verifiedDomains", scenarios.verified_domains(sc.get("tenant", "")))
@@ -747,7 +788,7 @@ class Handler(BaseHTTPRequestHandler):
         return select
 
     def classify(self, url):
-        """'org' or 'sync' for the two sub-request URLs the plugin may send, else None."""
+        """'org', 'sync' or 'app' for the sub-request URLs the plugin may send, else None."""
         parts = urlsplit(url)
         path = "/" + unquote(parts.path).lstrip("/")
         select = set()
@@ -757,6 +798,8 @@ class Handler(BaseHTTPRequestHandler):
             return "org"
         if path == "/directory/onPremisesSynchronization" and SYNC_SELECT <= select:
             return "sync"
+        if APP_PATH.match(path):
+            return "app"
         return None
 
     def batch(self, sc, tenant, token, body, now):
@@ -813,15 +856,18 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_reply(whole, now, tenant)
 
         responses = []
+        client = st.client_for(token)
         for rid, kind in zip(ids, kinds):
             over = step.get(kind)
             if over is not None:
                 scen = dict(sc)
                 scen[kind] = over
-                status, headers, out = self.sub_response(scen, kind, now)
+                status, headers, out = self.sub_response(scen, kind, now, url=urls[rid],
+                                                         client=client)
             else:
                 status, headers, out = self.sub_response(sc, kind, now,
-                                                         self.selected(urls[rid]))
+                                                         self.selected(urls[rid]), urls[rid],
+                                                         client)
             responses.append({"id": rid, "status": status, "headers": headers, "body": out})
         if sc["reverse"]:
             responses.reverse()

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration tests of the plugin's own credential running out, for the kinds the credentials
+suite sets up: certificates made now with 5 and 20 days left (read locally, no request for
+them), a year-long one, and the kinds where nothing expires (managed identity, federated
+token). The client secret's end date, read from Graph, is in plugin_credential_expiry.py."""
+
+from harness import (APP_URL, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
+                     fail)
+
+tests = Registry()
+test = tests.test
+
+DAY = 86400
+
+
+def expect_certificate_left(res, days):
+    """credential_expires_in just under `days` days: the certificate was made a moment ago."""
+    perf = res.perf().get("credential_expires_in")
+    if perf is None:
+        fail("perfdata credential_expires_in missing%s" % res.describe())
+    if not days * DAY - 600 <= perf["value"] <= days * DAY or perf["uom"] != "s":
+        fail("credential_expires_in=%s%s, expected just under %ds%s"
+             % (perf["value"], perf["uom"], days * DAY, res.describe()))
+    if (perf["warn"], perf["crit"], perf["min"]) != ("2592000:", "604800:", "0"):
+        fail("credential_expires_in thresholds %r;%r;%r%s"
+             % (perf["warn"], perf["crit"], perf["min"], res.describe()))
+
+
+def batch_urls(ctx, tenant):
+    return [e["urls"] for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+
+
+@test("cert-expiring-5d-critical")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("expiring-5d.pem"), secret=None)
+    expect(res, "CRITICAL", "certificate 'CN=check_password_sync test expiring-5d' expires in "
+           "4d23h (")
+    expect(res, "CRITICAL", "credential: certificate 'CN=check_password_sync test expiring-5d' "
+           "(SHA-1 thumbprint ", "; warning below 30d, critical below 7d)",
+           "renew it: Microsoft Entra admin center", line1=False)
+    expect_certificate_left(res, 5)
+
+
+@test("cert-expiring-20d-warning")
+def _(ctx):
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("expiring-20d.pem"), secret=None)
+    # The whole name would make line 1 longer than 100 characters: the short form, the name in
+    # the detail line.
+    expect(res, "WARNING", "certificate expires in 19d23h (")
+    expect(res, "WARNING", "credential: certificate 'CN=check_password_sync test expiring-20d'",
+           line1=False)
+    expect_certificate_left(res, 20)
+    res = ctx.run(ctx.unique("ok"), "--certificate", ctx.cred("expiring-20d.pem"),
+                  "--credential-warning", "14d", secret=None)
+    expect(res, "OK", OK_SUMMARY)
+
+
+@test("cert-healthy-read-locally")
+def _(ctx):
+    """A year-long certificate: OK, its end date in a detail line and perfdata, and Graph is not
+    asked for the app's secrets (a certificate's end date is in its file)."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "credential: certificate 'CN=check_password_sync test client'",
+           line1=False)
+    expect_certificate_left(res, 365)
+    expect_counts(ctx, tenant, res, token=1, batch=1, requests=2)
+    if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL]]:
+        fail("$batch URLs %r, expected organization and sync only%s"
+             % (batch_urls(ctx, tenant), res.describe()))
+
+
+@test("secret-expiry-read-from-graph")
+def _(ctx):
+    """The client secret's end date comes from the same $batch (see plugin_credential_expiry)."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant)
+    expect(res, "OK", OK_SUMMARY)
+    if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL, APP_URL]]:
+        fail("$batch URLs %r%s" % (batch_urls(ctx, tenant), res.describe()))
+
+
+@test("nothing-expires-managed-identity-and-federated")
+def _(ctx):
+    """-v says why nothing is judged; no perfdata for it and no application sub-request."""
+    vm = ctx.sim.identity_url + "/vm/"
+    for args, env, why in (
+            (["--managed-identity"], {"AZURE_POD_IDENTITY_AUTHORITY_HOST": vm}, "Azure rotates"),
+            (["--federated-token-file", ctx.cred("federated-token")], {},
+             "renewed by its issuer")):
+        tenant = ctx.unique("ok")
+        if "AZURE_POD_IDENTITY_AUTHORITY_HOST" in env:
+            env = {"AZURE_POD_IDENTITY_AUTHORITY_HOST": vm + tenant}
+        res = ctx.run(tenant, "-v", *args, secret=None, env=env)
+        expect(res, "OK", OK_SUMMARY)
+        expect(res, "OK", "credential expiry: nothing to check: ", why, line1=False)
+        if "credential_expires_in" in res.perf():
+            fail("perfdata for a credential that does not expire%s" % res.describe())
+        if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL]]:
+            fail("$batch URLs %r%s" % (batch_urls(ctx, tenant), res.describe()))

@@ -163,7 +163,7 @@ stage-names:
 	@echo $(CHECK_STAGES) $(CI_STAGE_NAMES)
 
 .PRECIOUS: build/fuzz/%.o
-.PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci integration-san valgrind stage-names
+.PHONY: deps-fuzz deps-valgrind fuzz fuzz-ci fuzz-minimise integration-san valgrind stage-names
 
 deps-fuzz:
 	@tests/tools/deps.sh $(DEB_PACKAGES_FUZZ)
@@ -187,6 +187,14 @@ fuzz: deps-fuzz
 
 fuzz-ci:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# Minimises the generated inputs (found-<16 hex>) of the committed corpora with libFuzzer's
+# -merge=1, keeping every named seed and all coverage, and prints cov/ft before and after
+# (tests/fuzz/minimise.py). FUZZ_MERGE_FROM=build/fuzz/corpus also merges what make fuzz found.
+FUZZ_MERGE_FROM ?=
+fuzz-minimise: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	nice python3 tests/fuzz/minimise.py $(FUZZ_MERGE_FROM:%=--from %) $(FUZZ_TARGETS)
 
 build/san/$(PLUGIN): build/san/check_password_sync.o $(LIB_SRCS:%.cpp=build/san/%.o)
 	$(CXX) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -12,6 +12,7 @@
 #include "http.hpp"
 #include "tenant.hpp"
 #include "token_cache.hpp"
+#include "wording.hpp"
 
 #include <string>
 #include <vector>
@@ -81,13 +82,9 @@ GraphQuery graph_query(const Config &config, const OwnCredential &own,
 CheckResult verdict(const Config &config, const OwnCredential &own, const GraphQuery &query,
                     const SyncStatus &status, std::int64_t now_unix) {
   CheckResult result = evaluate(status, policy_from(config), now_unix, own);
-  result.details.insert(result.details.begin(), "tenant: " + describe_tenant(status.tenant));
-  result.details.push_back(query.application_client_id.empty()
-                               ? "checked: Graph beta organization and "
-                                 "directory/onPremisesSynchronization in one $batch"
-                               : "checked: Graph beta organization, "
-                                 "directory/onPremisesSynchronization and the app's client "
-                                 "secrets in one $batch");
+  result.details.insert(result.details.begin(),
+                        wording::tenant_detail(describe_tenant(status.tenant)));
+  result.details.push_back(wording::checked_detail(!query.application_client_id.empty()));
   return result;
 }
 

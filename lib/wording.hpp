@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sentences of the status line and the detail lines, each built by one named function here:
+// grep finds a wording by its visible text, and a change to it is made in this one place.
+#pragma once
+
+#include "status_line.hpp"
+#include "sync_status.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace cps::wording {
+
+// --- Status-line phrases (full text / short form) ----------------------------------------------
+
+// "no password sync recorded (onPremisesLastPasswordSyncDateTime is null)" / "no password sync
+// recorded".
+Phrase never_recorded(std::string_view name, std::string_view property);
+
+// "last directory sync is 2h in the future: check this host's clock (NTP)" / "last directory sync
+// is 2h in the future".
+Phrase sync_in_future(std::string_view name, std::string_view ahead);
+
+// "warning above 3d", "critical above 4d": which threshold an age crossed.
+std::string threshold_crossed(std::string_view level, std::string_view range);
+
+// "directory sync on AADC-SYNC01 4d2h ago (warning above 3d)" / "directory sync on AADC-SYNC01
+// 4d2h ago"; "password sync 31m ago" when no threshold is crossed. server and crossed may be empty.
+Phrase sync_age(std::string_view name, std::string_view server, std::string_view age,
+                std::string_view crossed);
+
+// "directory sync is disabled (onPremisesSyncEnabled is false)" or "directory sync has never been
+// enabled (onPremisesSyncEnabled is null)", and their short forms.
+Phrase directory_sync_off(SyncEnabled enabled);
+
+// "password hash sync enabled".
+Phrase password_hash_sync_on();
+
+// "password hash sync is disabled (passwordSyncEnabled is false)" / "password hash sync is
+// disabled".
+Phrase password_hash_sync_off();
+
+// "Graph in this cloud has no password sync time" / "password sync time not in Graph".
+Phrase no_password_sync_time();
+
+// --- Detail lines ------------------------------------------------------------------------------
+
+// "last password sync: never recorded (onPremisesLastPasswordSyncDateTime is null)".
+std::string never_recorded_detail(std::string_view name, std::string_view property);
+
+// "last directory sync: 2026-01-01 12:00:00 UTC (2h ahead of this host's clock; up to 15m counts
+// as normal skew)".
+std::string sync_in_future_detail(std::string_view name, std::string_view utc,
+                                  std::string_view ahead);
+
+// "last password sync: 2023-11-14 21:42:20 UTC (31m ago)", with "; warning above 3d" when crossed.
+std::string sync_age_detail(std::string_view name, std::string_view utc, std::string_view age,
+                            std::string_view crossed);
+
+// "directory sync: enabled (onPremisesSyncEnabled is true)", "...: disabled (... is false)",
+// "...: never enabled (... is null)".
+std::string directory_sync_detail(SyncEnabled enabled);
+
+// "password hash sync: enabled (features.passwordSyncEnabled)".
+std::string password_hash_sync_on_detail();
+
+// "password hash sync: disabled (features.passwordSyncEnabled is false)".
+std::string password_hash_sync_off_detail();
+
+// "last password sync: not reported (this cloud's Graph schema lacks ...)".
+std::string no_password_sync_time_detail();
+
+// "password hash sync: not checked (--password-sync ignore)".
+std::string password_sync_not_checked_detail();
+
+// "sync client: Entra Connect 2.4.129.0 on AADC-SYNC01 as ..., every 30m": what Graph told of the
+// sync client; empty when it told nothing.
+std::string sync_client_detail(const SyncClient &client);
+
+// "troubleshooting password hash sync: <the page the Microsoft 365 admin center links>".
+std::string password_sync_help_detail();
+
+// "troubleshooting directory sync: <the page the Microsoft 365 admin center links>".
+std::string dirsync_help_detail();
+
+// "tenant: <id> (<initial domain>)".
+std::string tenant_detail(std::string_view described_tenant);
+
+// "checked: Graph beta organization and directory/onPremisesSynchronization in one $batch", with
+// "the app's client secrets" among them when they were asked for.
+std::string checked_detail(bool app_secrets);
+
+} // namespace cps::wording

@@ -151,10 +151,12 @@ JsonString json_string_at(std::string_view text, std::size_t quote, std::size_t 
   return string;
 }
 
+// Graph's passwordCredential holds parts of a secret: hint, "the first three characters of the
+// password", and secretText, the password itself (only in addPassword's answer).
 bool is_secret_json_field(const std::string &name) {
-  static constexpr std::array<std::string_view, 6> fields{"access_token",     "refresh_token",
-                                                          "id_token",         "client_secret",
-                                                          "client_assertion", "assertion"};
+  static constexpr std::array<std::string_view, 8> fields{
+      "access_token",     "refresh_token", "id_token", "client_secret",
+      "client_assertion", "assertion",     "hint",     "secretText"};
   return std::find(fields.begin(), fields.end(), name) != fields.end();
 }
 

@@ -107,6 +107,12 @@ TEST_CASE("an expired credential is CRITICAL with a negative time left, whatever
   CHECK(verdict.perfdata->warning == "0:");
 }
 
+TEST_CASE("at its end date the credential has expired, even with the alerts off") {
+  CredentialVerdict verdict = judge(certificate_until(now), {}, {0, 0});
+  CHECK(verdict.state == State::Critical);
+  CHECK(verdict.summary == "certificate 'CN=monitoring' expired 0s ago (2023-11-14)");
+}
+
 TEST_CASE("thresholds of 0 turn the alerts off until the end date") {
   CHECK(judge(certificate_until(now + 1), {}, {0, 0}).state == State::Ok);
   CHECK(judge(certificate_until(now + 10 * day), {}, {14 * day, 0}).state == State::Warning);

@@ -54,6 +54,14 @@ TEST_CASE("redact: JSON token fields whatever escapes spell their names") {
   CHECK(redactor.redact(R"({"access_tokens":"kept"})") == R"({"access_tokens":"kept"})");
 }
 
+TEST_CASE("redact: a client secret's hint and text in Graph's passwordCredential") {
+  Redactor redactor;
+  CHECK(redactor.redact(R"({"displayName":"monitoring","hint":"q~Z","keyId":"8a3c"})") ==
+        R"({"displayName":"monitoring","hint":"[redacted]","keyId":"8a3c"})");
+  CHECK(redactor.redact(R"({"secretText":"q~Z8Q~abc","hints":"kept"})") ==
+        R"({"secretText":"[redacted]","hints":"kept"})");
+}
+
 TEST_CASE("redact: an Authorization header ends where its credential ends") {
   Redactor redactor;
   CHECK(redactor.redact("(HTTP 401 x: Authorization: Bearer eyJ.a-b_c~d+e/f= was refused)") ==

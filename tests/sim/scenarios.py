@@ -732,6 +732,13 @@ SCENARIOS.update({
                                     "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901"),
                 SECRET_OTHER),
         note="two secrets begin like the one in use: 'new' (700 days) and 'old' (20 days)"),
+    "app-secret-same-hint-reversed": dict(
+        app=app(in_use(displayName="new", endDateTime=in_days(700)),
+                password_credential("old", SECRET_HINT, in_days(20),
+                                    "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901")),
+        reverse=True,
+        note="as app-secret-same-hint, the application's sub-response first (within -vvv's "
+             "excerpt of the answer)"),
     "app-secret-no-end": dict(
         app=app(in_use(endDateTime=None), SECRET_OTHER),
         note="the client secret in use has endDateTime null"),

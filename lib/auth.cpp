@@ -139,10 +139,9 @@ AccessToken parse_token_response(const HttpResponse &response, const std::string
 AccessToken request_token(HttpClient &http, const TokenRequest &request,
                           const CredentialFields &credential, const Deadline &deadline,
                           Trace &trace, std::int64_t now_unix) {
-  for (const auto &field : credential) {
-    trace.protect(field.second.reveal());
-    trace.protect(form_encode(field.second.reveal()));
-  }
+  // The credential registered its secrets with the trace when it read or made them, and
+  // TokenSource registers the token it is given: the output's last filter (lib/redact) then
+  // removes them in every spelling, percent-encoded ones included.
   HttpRequest http_request;
   http_request.method = "POST";
   http_request.url = request.token_url;
@@ -164,7 +163,6 @@ AccessToken request_token(HttpClient &http, const TokenRequest &request,
     throw;
   }
   Secret wipe_body(std::move(http_request.body));
-  trace.protect(token.value.reveal());
   Secret wipe_response(std::move(response.body));
   return token;
 }

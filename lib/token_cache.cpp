@@ -358,12 +358,18 @@ bool TokenSource::take_cached() {
   if (!cached) {
     return false;
   }
-  trace_.protect(cached->value.reveal());
   trace_.note(1,
               "access token from the cache, expires in " + minutes_text(cached->expires_at - now));
-  token_ = std::move(cached);
-  from_cache_ = true;
+  hold(std::move(*cached), true);
   return true;
+}
+
+// The one place an access token is registered with the trace, wherever it came from: the
+// output's last filter then removes it from everything the plugin prints.
+void TokenSource::hold(AccessToken token, bool from_cache) {
+  trace_.protect(token.value.reveal());
+  token_ = std::move(token);
+  from_cache_ = from_cache;
 }
 
 // One detail line names the error; the check goes on without the cache.
@@ -373,8 +379,7 @@ void TokenSource::give_up_cache(const std::string &why) {
 }
 
 void TokenSource::fetch_and_store() {
-  token_ = fetch_();
-  from_cache_ = false;
+  hold(fetch_(), false);
   std::string why_not;
   if (cache_ && !cache_->store(key_, *token_, now_(), why_not)) {
     if (why_not.empty()) {

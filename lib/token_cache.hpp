@@ -121,6 +121,7 @@ public:
 
 private:
   bool take_cached();
+  void hold(AccessToken token, bool from_cache);
   void fetch_and_store();
   void give_up_cache(const std::string &why);
 

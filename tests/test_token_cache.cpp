@@ -351,6 +351,26 @@ TEST_CASE("token_cache: TokenSource fetches once, then the next check reuses the
   CHECK(uncached.get().value.reveal() == "fetched3");
 }
 
+// A server may echo the token anywhere (an error message, a -vvv body): whichever way a check got
+// it, the output's last filter knows it.
+TEST_CASE("token_cache: every token TokenSource hands out is redacted from the output") {
+  Harness h;
+  CHECK(h.source().get().value.reveal() == "fetched1"); // fetched, then cached
+  CHECK(h.trace.redact("Graph said: fetched1.") == "Graph said: [redacted].");
+  Harness cold;
+  CHECK(cold.source(false).get().value.reveal() == "fetched1"); // fetched, no cache
+  CHECK(cold.trace.redact("fetched1") == "[redacted]");
+
+  Harness warm; // a later check that reads it from the cache, with a trace of its own
+  std::string why_not;
+  REQUIRE(open_cache(warm.temp.path()).store(key, token("cachedtoken", now + 3599), now, why_not));
+  TokenSource tokens = warm.source();
+  CHECK(tokens.get().value.reveal() == "cachedtoken");
+  CHECK(tokens.from_cache());
+  CHECK(warm.trace.redact("token cachedtoken") == "token [redacted]");
+  CHECK(warm.fetches == 0);
+}
+
 TEST_CASE("token_cache: a cached token that Graph rejects is replaced once") {
   Harness h;
   h.source().get(); // fetched1 is cached
@@ -482,9 +502,13 @@ TEST_CASE("token_cache: only the plugin's own stale temporary files are removed"
   TokenCache cache = open_cache(temp.path());
   const std::string hex = std::string(64, 'e');
   // The user's own files in a folder shared with the cache (--token-cache ~): never touched.
-  std::vector<std::string> foreign = {".notes.tmp.bak", "." + hex + ".tmp.1.x",
-                                      "." + hex + ".tmp.12", "." + std::string(63, 'e') + ".tmp.1.2",
-                                      "." + std::string(64, 'E') + ".tmp.1.2", hex + ".tmp.1.2",
+  std::vector<std::string> foreign = {".notes.tmp.bak",
+                                      "." + hex + ".tmp.1.x",
+                                      "." + hex + ".tmp.x.1",
+                                      "." + hex + ".tmp.12",
+                                      "." + std::string(63, 'e') + ".tmp.1.2",
+                                      "." + std::string(64, 'E') + ".tmp.1.2",
+                                      hex + ".tmp.1.2",
                                       "." + hex + ".tmp.1.2.bak"};
   const std::string stale = "." + hex + ".tmp.123.456";
   const std::string writing = "." + std::string(64, 'f') + ".tmp.789.1"; // another check's

@@ -93,6 +93,10 @@ TEST_CASE("auth: a successful answer") {
       json_response(200, R"({"access_token":"abc","expires_in":60})", "application/json"), host,
       now);
   CHECK(plain_type.expires_at == now + 60);
+
+  AccessToken longest = parse_token_response( // 30 days: the longest lifetime believed
+      json_response(200, R"({"access_token":"abc","expires_in":2592000})"), host, now);
+  CHECK(longest.expires_at == now + 2592000);
 }
 
 TEST_CASE("auth: AADSTS rejections carry the code, the error and the first line") {
@@ -185,6 +189,7 @@ TEST_CASE("auth: answers that are not a token are ApiFormatError") {
            {200, "application/json", R"({"access_token":"abc","expires_in":""})"},
            {200, "application/json", R"({"access_token":"abc","expires_in":null})"},
            {200, "application/json", R"({"access_token":"abc","expires_in":99999999999})"},
+           {200, "application/json", R"({"access_token":"abc","expires_in":2592001})"}, // > 30 days
            {200, "application/json", R"({"access_token":"abc","expires_in":3599)"},
            {200, "application/json", ""},
            {200, "application/json", "null"},

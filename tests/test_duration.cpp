@@ -38,6 +38,8 @@ TEST_CASE("duration: parse_duration rejects") {
   for (const char *text : {"",
                            "h",
                            "3dd",
+                           "3dh", // a unit without a number, after a whole part
+                           "1w2d3hm",
                            "3h2d",
                            "1.5h",
                            "9223372036854775807",

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The HTTP helpers that need no server: host_of, form_encode, responses, RAII handles, deadlines.
+// The HTTP helpers (host_of, form_encode, responses, RAII handles, deadlines) and HttpClient
+// against a plain-HTTP server on 127.0.0.1: how answers are classified, and the retries.
 #include "lib/errors.hpp"
 #include "lib/http.hpp"
+#include "tests/loopback_http.hpp"
 
 #include <chrono>
 #include <doctest/doctest.h>
@@ -10,6 +12,8 @@
 #include <vector>
 
 using namespace cps;
+using cps::test::http_answer;
+using cps::test::LoopbackHttp;
 using std::chrono::milliseconds;
 
 TEST_CASE("http: host_of") {
@@ -138,9 +142,12 @@ TEST_CASE("http: plain http is refused, a closed port is a TransportError naming
   Deadline deadline(milliseconds(3000));
   Trace trace(0);
   HttpClient client(HttpSettings{}, trace);
+  LoopbackHttp server({http_answer("HTTP/1.1 200 OK", "Content-Type: application/json\r\n", "{}")});
   HttpRequest plain;
-  plain.url = "http://127.0.0.1:1/";
-  CHECK_THROWS_AS(client.send(plain, deadline), TransportError);
+  plain.url = server.url();
+  CHECK_THROWS_WITH_AS(client.send(plain, deadline), doctest::Contains("\"http\" not supported"),
+                       TransportError);
+  CHECK(server.requests() == 0); // refused before connecting
   HttpRequest closed;
   closed.url = "https://127.0.0.1:1/";
   CHECK_THROWS_WITH_AS(client.send(closed, deadline), doctest::Contains("127.0.0.1:1"),
@@ -169,4 +176,187 @@ TEST_CASE("http: wait_within waits through the injected sleep, only when the wai
   CHECK(wait_within(deadline, milliseconds(700), record));       // 700 + 250 ms margin < 1000 ms
   CHECK_FALSE(wait_within(deadline, milliseconds(750), record)); // 750 + 250 ms does not fit
   CHECK(waits == std::vector<milliseconds>{milliseconds(700)});
+}
+
+namespace {
+
+// One HttpClient for a test against LoopbackHttp (plain HTTP, as for identity endpoints).
+struct PlainClient {
+  explicit PlainClient(std::size_t max_body = 1 << 20) : client(settings(max_body), trace) {}
+  static HttpSettings settings(std::size_t max_body) {
+    HttpSettings plain;
+    plain.allow_plain_http = true;
+    plain.bypass_proxy = true;
+    plain.max_body = max_body;
+    return plain;
+  }
+  Trace trace{1};
+  HttpClient client;
+};
+
+HttpRequest get(const LoopbackHttp &server) {
+  HttpRequest request;
+  request.url = server.url("/answer");
+  return request;
+}
+
+const std::string json_ok = http_answer("HTTP/1.1 200 OK", "Content-Type: application/json\r\n",
+                                        R"({"ok":true})");
+
+} // namespace
+
+TEST_CASE("http: a connection made and an answer that is not HTTP is an invalid answer") {
+  for (const std::string &answer :
+       {std::string("HTTP/1.1 OK\r\nContent-Length: 2\r\n\r\n{}"), // no status code
+        std::string("HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 2\r\n\r\n{}"),
+        std::string("SSH-2.0-OpenSSH_9.2\r\n\r\n")}) {                  // not HTTP at all
+    CAPTURE(answer);
+    LoopbackHttp server({answer});
+    PlainClient plain;
+    CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                         doctest::Contains(("invalid answer from " + server.host() + ": ").c_str()),
+                         ApiFormatError);
+  }
+}
+
+TEST_CASE("http: response headers over 64 KiB are an invalid answer, not 'cannot reach'") {
+  std::string padding; // 70 lines of 1 KB: within libcurl's limits, above the plugin's
+  for (int i = 0; i < 70; ++i) {
+    padding += "X-Padding-" + std::to_string(i) + ": " + std::string(1000, 'p') + "\r\n";
+  }
+  LoopbackHttp server({http_answer("HTTP/1.1 200 OK", padding, "{}")});
+  PlainClient plain;
+  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                       ("invalid answer from " + server.host() +
+                        ": response headers larger than 64 KiB, refused")
+                           .c_str(),
+                       ApiFormatError);
+
+  // 60 KB of headers are read, but only the first 100 are kept.
+  LoopbackHttp within({http_answer("HTTP/1.1 200 OK", padding.substr(0, 60 * 1016), "{}")});
+  HttpResponse response = plain.client.send(get(within), Deadline(milliseconds(5000)));
+  CHECK(response.status == 200);
+  std::string many;
+  for (int i = 0; i < 150; ++i) {
+    many += "X-" + std::to_string(i) + ": " + std::to_string(i) + "\r\n";
+  }
+  LoopbackHttp crowded({http_answer("HTTP/1.1 200 OK", many, "{}")});
+  CHECK(plain.client.send(get(crowded), Deadline(milliseconds(5000))).headers.size() == 100);
+}
+
+TEST_CASE("http: one header line above libcurl's limit is an invalid answer, not out of memory") {
+  LoopbackHttp server(
+      {http_answer("HTTP/1.1 200 OK", "X-Giant: " + std::string(200000, 'g') + "\r\n", "{}")});
+  PlainClient plain;
+  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                       ("invalid answer from " + server.host() +
+                        ": a header line above libcurl's size limit")
+                           .c_str(),
+                       ApiFormatError);
+}
+
+TEST_CASE("http: a connection closed unanswered is lost, a closed port cannot be reached") {
+  LoopbackHttp server({""});
+  PlainClient plain;
+  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                       doctest::Contains(("lost the connection to " + server.host()).c_str()),
+                       TransportError);
+  HttpRequest closed;
+  closed.url = "http://127.0.0.1:1/";
+  CHECK_THROWS_WITH_AS(plain.client.send(closed, Deadline(milliseconds(5000))),
+                       doctest::Contains("cannot reach 127.0.0.1:1: "), TransportError);
+}
+
+TEST_CASE("http: the headers of an interim answer are not the answer's") {
+  LoopbackHttp server({"HTTP/1.1 100 Continue\r\nRetry-After: 30\r\n\r\n" + json_ok});
+  PlainClient plain;
+  HttpResponse response = plain.client.send(get(server), Deadline(milliseconds(5000)));
+  CHECK(response.status == 200);
+  CHECK(response.body == R"({"ok":true})");
+  CHECK(response.is_json());
+  CHECK_FALSE(response.header("retry-after").has_value());
+}
+
+TEST_CASE("http: a redirect is refused, not followed") {
+  LoopbackHttp server({http_answer("HTTP/1.1 302 Found", "Location: /elsewhere\r\n", ""), json_ok});
+  PlainClient plain;
+  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                       (server.host() + " answered with a redirect (HTTP 302), which is not followed")
+                           .c_str(),
+                       ServiceError);
+  CHECK(server.requests() == 1);
+}
+
+TEST_CASE("http: an answer larger than the limit is refused, with or without a length") {
+  const std::string big(2000, 'b');
+  for (const std::string &answer :
+       {http_answer("HTTP/1.1 200 OK", "", big),
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n" +
+            big + "\r\n0\r\n\r\n"}) {
+    LoopbackHttp server({answer});
+    PlainClient plain(1024);
+    CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                         ("unexpected answer from " + server.host() + ": larger than 1 KiB, refused")
+                             .c_str(),
+                         ApiFormatError);
+  }
+  LoopbackHttp exact({http_answer("HTTP/1.1 200 OK", "", std::string(1024, 'b'))});
+  PlainClient plain(1024);
+  CHECK(plain.client.send(get(exact), Deadline(milliseconds(5000))).body.size() == 1024);
+}
+
+TEST_CASE("http: a Retry-After over 5 s is not waited for, however much time is left") {
+  LoopbackHttp server(
+      {http_answer("HTTP/1.1 429 Too Many Requests", "Retry-After: 6\r\n", "{}"), json_ok});
+  PlainClient plain;
+  auto started = std::chrono::steady_clock::now();
+  // 3 s left: a 6 s wait would not fit either, so the reason given tells which limit stopped it.
+  HttpResponse response = plain.client.send_with_retries(get(server), Deadline(milliseconds(3000)));
+  CHECK(std::chrono::steady_clock::now() - started < milliseconds(2000));
+  CHECK(response.status == 429);
+  CHECK(server.requests() == 1);
+  CHECK(response.retries.attempts == 1);
+  CHECK(response.retries.last_retry_after == "6");
+  CHECK_FALSE(response.retries.deadline_reached);
+  CHECK(describe_retries(response.retries) == "1 try, last Retry-After 6");
+  CHECK(plain.trace.lines() == std::vector<std::string>{server.host() +
+                                                        " answered HTTP 429; its wait is too "
+                                                        "long to retry"});
+}
+
+TEST_CASE("http: a throttled request is tried 3 times, after each Retry-After") {
+  LoopbackHttp server(
+      {http_answer("HTTP/1.1 503 Service Unavailable", "Retry-After: 0.1\r\n", "{}")});
+  PlainClient plain;
+  auto started = std::chrono::steady_clock::now();
+  HttpResponse response = plain.client.send_with_retries(get(server), Deadline(milliseconds(5000)));
+  CHECK(std::chrono::steady_clock::now() - started >= milliseconds(200)); // two waits of 0.1 s
+  CHECK(response.status == 503);
+  CHECK(server.requests() == 3);
+  CHECK(describe_retries(response.retries) == "3 tries, last Retry-After 0.1");
+
+  LoopbackHttp recovers(
+      {http_answer("HTTP/1.1 429 Too Many Requests", "Retry-After: 0\r\n", "{}"), json_ok});
+  HttpResponse answered =
+      plain.client.send_with_retries(get(recovers), Deadline(milliseconds(5000)));
+  CHECK(answered.status == 200);
+  CHECK(answered.retries.attempts == 2);
+  CHECK(answered.retries.last_retry_after == "0");
+  CHECK(recovers.requests() == 2);
+}
+
+TEST_CASE("http: a 5xx page that is not JSON is a service error, other pages a format error") {
+  HttpResponse page;
+  page.content_type = "text/html";
+  for (long status : {500L, 503L}) {
+    page.status = status;
+    CHECK_THROWS_WITH_AS(require_json_answer(page, "h.example"),
+                         ("h.example answered HTTP " + std::to_string(status)).c_str(),
+                         ServiceError);
+  }
+  page.status = 499;
+  CHECK_THROWS_WITH_AS(require_json_answer(page, "h.example"),
+                       "unexpected answer from h.example: HTTP 499 with text/html instead of JSON "
+                       "(a proxy or captive portal?)",
+                       ApiFormatError);
 }

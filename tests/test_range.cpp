@@ -118,8 +118,10 @@ TEST_CASE("range: parsed fields") {
 }
 
 TEST_CASE("range: rejects") {
+  // "6:5" and "86401:1d": a start one second above the end.
   for (const char *text : {"", "@", "5:1", "abc", "1:2:3", "1x", "3d1w", "--1", "2h:1h", "@5:1",
-                           "10::", "~", "@~", " 10", "10 ", "1.5", "~:abc", "abc:10"}) {
+                           "10::", "~", "@~", " 10", "10 ", "1.5", "~:abc", "abc:10", "6:5",
+                           "86401:1d"}) {
     INFO("text := " << std::string(text));
     CHECK_THROWS_AS(parse_range(text), UsageError);
   }

@@ -141,17 +141,24 @@ std::string identity_description(const ManagedIdentityEndpoint &endpoint,
          ", no proxy";
 }
 
-class ManagedIdentityCredential : public Credential {
+// What both managed-identity kinds hold: the endpoint found on this machine and the identity
+// chosen on it; a token from there is the identity's own (its tenant, no proxy).
+class ManagedIdentityBase : public Credential {
 public:
-  ManagedIdentityCredential(ManagedIdentityEndpoint endpoint, ManagedIdentityId id)
+  ManagedIdentityBase(ManagedIdentityEndpoint endpoint, ManagedIdentityId id)
       : endpoint_(std::move(endpoint)), id_(std::move(id)) {}
-  CredentialKind kind() const override { return CredentialKind::ManagedIdentity; }
-  std::string description() const override {
-    return "managed identity (" + identity_description(endpoint_, id_);
+
+protected:
+  // "<what> (<identity>) from <source> <token URL>, no proxy", for -v.
+  std::string described_as(const std::string &what) const {
+    return what + " (" + identity_description(endpoint_, id_);
   }
-  std::string identity() const override { return "mi:" + cache_name(id_); }
-  AccessToken acquire(TokenContext &context) const override {
-    return identity_endpoint_token(context, endpoint_, id_, context.config.graph_endpoint);
+  // "<prefix>:<client ID|system|object_id:ID|resource_id:ID>", for the token cache key.
+  std::string identity_as(const std::string &prefix) const {
+    return prefix + ":" + cache_name(id_);
+  }
+  AccessToken identity_token(TokenContext &context, const std::string &resource) const {
+    return identity_endpoint_token(context, endpoint_, id_, resource);
   }
 
 private:
@@ -159,33 +166,39 @@ private:
   ManagedIdentityId id_;
 };
 
+class ManagedIdentityCredential : public ManagedIdentityBase {
+public:
+  using ManagedIdentityBase::ManagedIdentityBase;
+  CredentialKind kind() const override { return CredentialKind::ManagedIdentity; }
+  std::string description() const override { return described_as("managed identity"); }
+  std::string identity() const override { return identity_as("mi"); }
+  AccessToken acquire(TokenContext &context) const override {
+    return identity_token(context, context.config.graph_endpoint);
+  }
+};
+
 // The app -C signs in to tenant -T with a managed identity token as its client assertion: the
 // app's federated identity credential trusts the identity (issuer
 // https://login.microsoftonline.com/<identity's tenant>/v2.0, subject its object ID, audience
 // api://AzureADTokenExchange or the cloud's variant). Entra docs: "Configure an application to
 // trust a managed identity".
-class ManagedIdentityAssertionCredential : public Credential {
+class ManagedIdentityAssertionCredential : public ManagedIdentityBase {
 public:
-  ManagedIdentityAssertionCredential(ManagedIdentityEndpoint endpoint, ManagedIdentityId id)
-      : endpoint_(std::move(endpoint)), id_(std::move(id)) {}
+  using ManagedIdentityBase::ManagedIdentityBase;
   CredentialKind kind() const override { return CredentialKind::ManagedIdentityAssertion; }
   std::string description() const override {
-    return "managed identity as a federated credential (" + identity_description(endpoint_, id_);
+    return described_as("managed identity as a federated credential");
   }
-  std::string identity() const override { return "mi-assertion:" + cache_name(id_); }
+  std::string identity() const override { return identity_as("mi-assertion"); }
   AccessToken acquire(TokenContext &context) const override {
     std::string audience(token_exchange_audience(context.config.authority_host));
-    AccessToken assertion = identity_endpoint_token(context, endpoint_, id_, audience);
+    AccessToken assertion = identity_token(context, audience);
     context.trace.protect(assertion.value.reveal());
     CredentialFields fields;
     fields.emplace_back("client_assertion", std::move(assertion.value));
     return request_token(context.directory, token_request_for(context.config), fields,
                          context.deadline, context.trace, context.now_unix);
   }
-
-private:
-  ManagedIdentityEndpoint endpoint_;
-  ManagedIdentityId id_;
 };
 
 std::string nonempty_env(const Environment &env, std::string_view name) {

@@ -7,6 +7,7 @@
 #include "json.hpp"
 #include "retry.hpp"
 #include "text.hpp"
+#include "wording.hpp"
 
 #include <set>
 
@@ -127,8 +128,7 @@ void give_up_throttled(const GraphQuery &query, BatchState &state, const std::st
                           source, tries);
     }
     entry.fallback(state.status,
-                   std::string(entry.subject) +
-                       " not readable (Graph kept throttling it: " + describe_retries(tries) + ")");
+                   wording::reading_throttled(entry.subject, describe_retries(tries)));
     state.answered.insert(entry.id);
   }
 }

@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "json.hpp"
 #include "text.hpp"
+#include "wording.hpp"
 
 namespace cps {
 
@@ -62,14 +63,13 @@ bool is_throttling(long status) {
 }
 
 std::string unavailable_note(const SubRequest &entry, long status, const GraphErrorBody &error) {
-  std::string note =
-      std::string(entry.subject) + " not readable (" + describe_graph_status(status, error) + ")";
+  std::string remedy;
   if (status == 403) {
-    note += std::string(": grant ") + entry.permission + " to check it";
+    remedy = wording::grant_to_check(entry.permission);
   } else if (status == 404 && entry.not_found != nullptr) {
-    note += std::string(": ") + entry.not_found;
+    remedy = entry.not_found;
   }
-  return note;
+  return wording::reading_unavailable(entry.subject, describe_graph_status(status, error), remedy);
 }
 
 } // namespace cps

@@ -6,6 +6,7 @@
 #include "json.hpp"
 #include "text.hpp"
 #include "timestamp.hpp"
+#include "wording.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -191,7 +192,7 @@ void parse_application(const rapidjson::Value &body, std::string_view, SyncStatu
 
 void feature_unreadable(SyncStatus &status, const std::string &why) {
   status.password_sync_feature = PasswordSyncFeature::Unreadable;
-  status.feature_note = why + "; judged by timestamps";
+  status.feature_note = wording::judged_by_timestamps(why);
 }
 
 void parse_organization(const rapidjson::Value &body, std::string_view source, SyncStatus &status) {

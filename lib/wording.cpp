@@ -140,6 +140,24 @@ std::string dirsync_help_detail() {
   return std::string("troubleshooting directory sync: ") + dirsync_help;
 }
 
+std::string reading_unavailable(std::string_view subject, std::string_view status,
+                                std::string_view remedy) {
+  std::string note = str(subject) + " not readable (" + str(status) + ")";
+  return remedy.empty() ? note : note + ": " + str(remedy);
+}
+
+std::string grant_to_check(std::string_view permission) {
+  return "grant " + str(permission) + " to check it";
+}
+
+std::string reading_throttled(std::string_view subject, std::string_view tries) {
+  return str(subject) + " not readable (Graph kept throttling it: " + str(tries) + ")";
+}
+
+std::string judged_by_timestamps(std::string_view why) {
+  return str(why) + "; judged by timestamps";
+}
+
 std::string tenant_detail(std::string_view described_tenant) {
   return "tenant: " + str(described_tenant);
 }

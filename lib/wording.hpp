@@ -83,6 +83,20 @@ std::string password_sync_help_detail();
 // "troubleshooting directory sync: <the page the Microsoft 365 admin center links>".
 std::string dirsync_help_detail();
 
+// "password hash sync feature flag not readable (HTTP 403 Authorization_RequestDenied: ...)",
+// then ": <remedy>" when there is one: an optional reading Graph would not give.
+std::string reading_unavailable(std::string_view subject, std::string_view status,
+                                std::string_view remedy);
+
+// "grant OnPremDirectorySynchronization.Read.All to check it": the remedy of a 403.
+std::string grant_to_check(std::string_view permission);
+
+// "password hash sync feature flag not readable (Graph kept throttling it: 3 tries, ...)".
+std::string reading_throttled(std::string_view subject, std::string_view tries);
+
+// "<why>; judged by timestamps": the feature flag is unknown, the sync times decide.
+std::string judged_by_timestamps(std::string_view why);
+
 // "tenant: <id> (<initial domain>)".
 std::string tenant_detail(std::string_view described_tenant);
 

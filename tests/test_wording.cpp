@@ -82,6 +82,21 @@ TEST_CASE("wording: detail lines") {
         "client secrets in one $batch");
 }
 
+TEST_CASE("wording: notes on an optional reading Graph would not give") {
+  CHECK(wording::reading_unavailable(
+            "password hash sync feature flag",
+            "HTTP 403 Authorization_RequestDenied: Insufficient privileges",
+            wording::grant_to_check("OnPremDirectorySynchronization.Read.All")) ==
+        "password hash sync feature flag not readable (HTTP 403 Authorization_RequestDenied: "
+        "Insufficient privileges): grant OnPremDirectorySynchronization.Read.All to check it");
+  CHECK(wording::reading_unavailable("the client secret's end date", "HTTP 500 UnknownError", "") ==
+        "the client secret's end date not readable (HTTP 500 UnknownError)");
+  CHECK(wording::reading_throttled("password hash sync feature flag", "3 tries") ==
+        "password hash sync feature flag not readable (Graph kept throttling it: 3 tries)");
+  CHECK(wording::judged_by_timestamps("Graph lists no on-premises synchronization settings") ==
+        "Graph lists no on-premises synchronization settings; judged by timestamps");
+}
+
 TEST_CASE("wording: the sync client line says only what Graph told") {
   SyncClient client;
   CHECK(wording::sync_client_detail(client).empty());

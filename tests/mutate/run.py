@@ -159,7 +159,7 @@ def main():
             # The tests the chosen mutants of the stage run; all of them when one runs them all.
             lists = [m.filters for m in chosen if m.stage == stage]
             filters = [] if () in lists else sorted({f for f in sum(lists, ())})
-            if judge(copy, stage, filters, args.timeout * 3) != "survived":
+            if judge(copy, stage, filters, args.timeout * 3, max(args.show, 30)) != "survived":
                 print(f"the unmutated tree fails stage {stage}: fix that first")
                 return 1
         pristine = pathlib.Path(folder) / "pristine"

@@ -4,6 +4,7 @@
 
 #include "duration.hpp"
 #include "timestamp.hpp"
+#include "wording.hpp"
 
 #include <algorithm>
 
@@ -23,8 +24,8 @@ std::string date_of(std::int64_t unix_seconds) {
 }
 
 std::string limits(const CredentialThresholds &thresholds) {
-  return "warning below " + format_duration(thresholds.warning) + ", critical below " +
-         format_duration(thresholds.critical);
+  return wording::credential_limits(format_duration(thresholds.warning),
+                                    format_duration(thresholds.critical));
 }
 
 PerfValue expiry_perfdata(std::int64_t left, const CredentialThresholds &thresholds) {
@@ -41,47 +42,35 @@ State state_for(std::int64_t left, const CredentialThresholds &thresholds) {
   return left < thresholds.warning ? State::Warning : State::Ok;
 }
 
-// Where to renew it, for whoever is paged.
-constexpr const char *renew_hint =
-    "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
-    "secrets, then give the plugin the new one";
-
 void judge_end(CredentialVerdict &verdict, const Expiry &expiry,
                const CredentialThresholds &thresholds, std::int64_t now_unix) {
   std::int64_t left = expiry.end - now_unix;
-  std::string verb = left <= 0 ? "expired " : "expires ";
-  std::string relative = left <= 0 ? format_age(-left) + " ago" : "in " + format_age(left);
   verdict.state = state_for(left, thresholds);
   if (verdict.state != State::Ok) {
-    verdict.summary = expiry.name + " " + verb + relative + " (" + date_of(expiry.end) + ")";
-    verdict.short_summary = expiry.kind + " " + verb + relative + " (" + date_of(expiry.end) + ")";
+    Phrase phrase = wording::credential_expiry(expiry.name, expiry.kind, left, date_of(expiry.end));
+    verdict.summary = phrase.text;
+    verdict.short_summary = phrase.short_text;
   }
-  verdict.details.push_back("credential: " + expiry.name + expiry.details + " " + verb +
-                            format_utc(expiry.end) + " (" + relative + "; " + limits(thresholds) +
-                            ")");
+  verdict.details.push_back(wording::credential_expiry_detail(
+      expiry.name, expiry.details, left, format_utc(expiry.end), limits(thresholds)));
   if (verdict.state != State::Ok) {
-    verdict.details.emplace_back(renew_hint);
+    verdict.details.push_back(wording::renew_credential_detail());
   }
   verdict.perfdata = expiry_perfdata(left, thresholds);
 }
 
 Expiry certificate_expiry(const OwnCredential &credential) {
   std::string subject = credential.certificate_subject.substr(0, 80);
-  return {"certificate '" + subject + "'", "certificate",
-          credential.certificate_thumbprint.empty()
-              ? ""
-              : " (SHA-1 thumbprint " + credential.certificate_thumbprint + ")",
+  return {wording::certificate_name(subject), "certificate",
+          wording::certificate_identified(credential.certificate_thumbprint),
           credential.not_after.value_or(0)};
 }
 
 // A secret as the admin center names it: its description (displayName), else its secret ID
 // (keyId). The hint is never shown: it is three characters of the secret.
 Expiry secret_expiry(const PasswordCredential &secret) {
-  std::string name = !secret.display_name.empty() ? "client secret '" + secret.display_name + "'"
-                     : !secret.key_id.empty()     ? "client secret " + secret.key_id.substr(0, 8)
-                                                  : "client secret";
-  return {name, "client secret", secret.key_id.empty() ? "" : " (secret ID " + secret.key_id + ")",
-          secret.end.value_or(0)};
+  return {wording::secret_name(secret.display_name, secret.key_id), "client secret",
+          wording::secret_identified(secret.key_id), secret.end.value_or(0)};
 }
 
 // The listed secrets that begin like the one in use; a hint that is not three characters matches
@@ -109,7 +98,7 @@ void judge_secret(CredentialVerdict &verdict, const OwnCredential &credential,
                   std::int64_t now_unix) {
   if (!application.read) {
     if (!application.note.empty()) {
-      verdict.details.push_back("credential: " + application.note);
+      verdict.details.push_back(wording::credential_note_detail(application.note));
     }
     return;
   }
@@ -117,21 +106,15 @@ void judge_secret(CredentialVerdict &verdict, const OwnCredential &credential,
   if (matches.empty()) {
     // The token request took the secret, so it is the app's: Graph lists it without a hint
     // (older secrets), or not yet (a new one, before replication).
-    verdict.details.push_back("credential: none of the app's " +
-                              std::to_string(application.secrets.size()) +
-                              " listed client secrets has a hint matching the secret in use; its "
-                              "end date is not checked");
+    verdict.details.push_back(wording::no_secret_matches_detail(application.secrets.size()));
     return;
   }
   if (matches.size() > 1) {
-    verdict.details.push_back("credential: " + std::to_string(matches.size()) +
-                              " of the app's client secrets begin like the secret in use; "
-                              "judging the one that expires first");
+    verdict.details.push_back(wording::several_secrets_match_detail(matches.size()));
   }
   const PasswordCredential &secret = *earliest(matches);
   if (!secret.end) {
-    verdict.details.push_back("credential: " + secret_expiry(secret).name +
-                              " has no end date (endDateTime is null)");
+    verdict.details.push_back(wording::secret_without_end_detail(secret_expiry(secret).name));
     return;
   }
   judge_end(verdict, secret_expiry(secret), thresholds, now_unix);

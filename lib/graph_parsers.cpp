@@ -173,7 +173,7 @@ void application_unreadable(SyncStatus &status, const std::string &why) {
 void parse_application(const rapidjson::Value &body, std::string_view, SyncStatus &status) {
   const rapidjson::Value *list = body.IsObject() ? member(body, "passwordCredentials") : nullptr;
   if (list != nullptr && !list->IsNull() && !list->IsArray()) {
-    application_unreadable(status, "Graph's passwordCredentials is not a list");
+    application_unreadable(status, wording::secrets_not_a_list());
     return;
   }
   ApplicationSecrets application;
@@ -181,8 +181,7 @@ void parse_application(const rapidjson::Value &body, std::string_view, SyncStatu
   for (std::size_t i = 0; list != nullptr && list->IsArray() && i < list->Size(); ++i) {
     PasswordCredential secret;
     if (!(*list)[i].IsObject() || !read_password_credential((*list)[i], secret)) {
-      application_unreadable(status, "Graph lists a client secret whose endDateTime is not a "
-                                     "timestamp");
+      application_unreadable(status, wording::secret_end_not_a_timestamp());
       return;
     }
     application.secrets.push_back(std::move(secret));
@@ -211,7 +210,7 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
                          SyncStatus &status) {
   const rapidjson::Value &settings = first_of_collection(body, source, "onPremisesSynchronization");
   if (settings.IsNull()) {
-    feature_unreadable(status, "Graph lists no on-premises synchronization settings");
+    feature_unreadable(status, wording::no_sync_settings());
     return;
   }
   status.sync_client = sync_client_members(settings);
@@ -219,8 +218,7 @@ void parse_sync_features(const rapidjson::Value &body, std::string_view source,
   const rapidjson::Value *enabled = features ? member(*features, "passwordSyncEnabled") : nullptr;
   if (enabled != nullptr && enabled->IsNull()) {
     // Edm.Boolean, nullable (msgraph-metadata schemas/v1.0-Prod.csdl): a documented answer.
-    feature_unreadable(status, "Graph reports no password hash sync feature flag "
-                               "(features.passwordSyncEnabled is null)");
+    feature_unreadable(status, wording::feature_flag_null());
     return;
   }
   if (enabled == nullptr || !enabled->IsBool()) {

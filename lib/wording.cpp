@@ -21,6 +21,15 @@ constexpr const char *password_sync_help =
 constexpr const char *dirsync_help = "https://learn.microsoft.com/microsoft-365/enterprise/"
                                      "fix-problems-with-directory-synchronization";
 
+// "in 10d" / "2d ago": a credential's end date from now (left <= 0: past).
+std::string from_now(std::int64_t left) {
+  return left <= 0 ? format_age(-left) + " ago" : "in " + format_age(left);
+}
+
+std::string expires_verb(std::int64_t left) {
+  return left <= 0 ? "expired" : "expires";
+}
+
 } // namespace
 
 Phrase never_recorded(std::string_view name, std::string_view property) {
@@ -167,6 +176,87 @@ std::string checked_detail(bool app_secrets) {
                        "the app's client secrets in one $batch"
                      : "checked: Graph beta organization and "
                        "directory/onPremisesSynchronization in one $batch";
+}
+
+std::string certificate_name(std::string_view subject) {
+  return "certificate '" + str(subject) + "'";
+}
+
+std::string certificate_identified(std::string_view thumbprint) {
+  return thumbprint.empty() ? "" : " (SHA-1 thumbprint " + str(thumbprint) + ")";
+}
+
+std::string secret_name(std::string_view display_name, std::string_view key_id) {
+  if (!display_name.empty()) {
+    return "client secret '" + str(display_name) + "'";
+  }
+  return key_id.empty() ? "client secret" : "client secret " + str(key_id.substr(0, 8));
+}
+
+std::string secret_identified(std::string_view key_id) {
+  return key_id.empty() ? "" : " (secret ID " + str(key_id) + ")";
+}
+
+std::string expires_relative(std::int64_t left) {
+  return expires_verb(left) + " " + from_now(left);
+}
+
+Phrase credential_expiry(std::string_view name, std::string_view kind, std::int64_t left,
+                         std::string_view date) {
+  std::string when = " " + expires_relative(left) + " (" + str(date) + ")";
+  return {str(name) + when, str(kind) + when};
+}
+
+std::string credential_limits(std::string_view warning, std::string_view critical) {
+  return "warning below " + str(warning) + ", critical below " + str(critical);
+}
+
+std::string credential_expiry_detail(std::string_view name, std::string_view identified,
+                                     std::int64_t left, std::string_view utc,
+                                     std::string_view limits) {
+  return "credential: " + str(name) + str(identified) + " " + expires_verb(left) + " " + str(utc) +
+         " (" + from_now(left) + "; " + str(limits) + ")";
+}
+
+std::string renew_credential_detail() {
+  return "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
+         "secrets, then give the plugin the new one";
+}
+
+std::string credential_note_detail(std::string_view note) {
+  return "credential: " + str(note);
+}
+
+std::string no_secret_matches_detail(std::size_t listed) {
+  return "credential: none of the app's " + std::to_string(listed) +
+         " listed client secrets has a hint matching the secret in use; its end date is not "
+         "checked";
+}
+
+std::string several_secrets_match_detail(std::size_t matching) {
+  return "credential: " + std::to_string(matching) +
+         " of the app's client secrets begin like the secret in use; judging the one that "
+         "expires first";
+}
+
+std::string secret_without_end_detail(std::string_view name) {
+  return "credential: " + str(name) + " has no end date (endDateTime is null)";
+}
+
+std::string secrets_not_a_list() {
+  return "Graph's passwordCredentials is not a list";
+}
+
+std::string secret_end_not_a_timestamp() {
+  return "Graph lists a client secret whose endDateTime is not a timestamp";
+}
+
+std::string no_sync_settings() {
+  return "Graph lists no on-premises synchronization settings";
+}
+
+std::string feature_flag_null() {
+  return "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)";
 }
 
 } // namespace cps::wording

@@ -6,6 +6,8 @@
 #include "status_line.hpp"
 #include "sync_status.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -103,5 +105,69 @@ std::string tenant_detail(std::string_view described_tenant);
 // "checked: Graph beta organization and directory/onPremisesSynchronization in one $batch", with
 // "the app's client secrets" among them when they were asked for.
 std::string checked_detail(bool app_secrets);
+
+// --- The check's own credential ----------------------------------------------------------------
+
+// "certificate 'CN=monitoring'": the certificate in use, by its subject.
+std::string certificate_name(std::string_view subject);
+
+// " (SHA-1 thumbprint 0A1B...)", or "" without a thumbprint: what identifies it in the detail line.
+std::string certificate_identified(std::string_view thumbprint);
+
+// A client secret as the admin center names it: "client secret 'monitoring'" by its description,
+// else "client secret 1a2b3c4d" by the start of its secret ID, else "client secret".
+std::string secret_name(std::string_view display_name, std::string_view key_id);
+
+// " (secret ID <keyId>)", or "" without one.
+std::string secret_identified(std::string_view key_id);
+
+// "expires in 10d" / "expired 2d ago": left is the seconds until the end date (<= 0: expired).
+std::string expires_relative(std::int64_t left);
+
+// "client secret 'monitoring' expires in 10d (2026-12-10)" / "client secret expires in 10d
+// (2026-12-10)": name is the full form, kind the short one.
+Phrase credential_expiry(std::string_view name, std::string_view kind, std::int64_t left,
+                         std::string_view date);
+
+// "warning below 30d, critical below 7d": the --credential-warning/-critical limits.
+std::string credential_limits(std::string_view warning, std::string_view critical);
+
+// "credential: client secret 'monitoring' (secret ID ...) expires 2026-12-10 12:00:00 UTC (in 10d;
+// warning below 30d, critical below 7d)".
+std::string credential_expiry_detail(std::string_view name, std::string_view identified,
+                                     std::int64_t left, std::string_view utc,
+                                     std::string_view limits);
+
+// "renew it: Microsoft Entra admin center > App registrations > ...": where to renew it, for
+// whoever is paged.
+std::string renew_credential_detail();
+
+// "credential: <why the app's secrets could not be read>".
+std::string credential_note_detail(std::string_view note);
+
+// "credential: none of the app's 3 listed client secrets has a hint matching the secret in use;
+// its end date is not checked".
+std::string no_secret_matches_detail(std::size_t listed);
+
+// "credential: 2 of the app's client secrets begin like the secret in use; judging the one that
+// expires first".
+std::string several_secrets_match_detail(std::size_t matching);
+
+// "credential: client secret 'monitoring' has no end date (endDateTime is null)".
+std::string secret_without_end_detail(std::string_view name);
+
+// --- Notes on what Graph answered --------------------------------------------------------------
+
+// "Graph's passwordCredentials is not a list": the app's secrets cannot be judged.
+std::string secrets_not_a_list();
+
+// "Graph lists a client secret whose endDateTime is not a timestamp".
+std::string secret_end_not_a_timestamp();
+
+// "Graph lists no on-premises synchronization settings": no feature flag to read.
+std::string no_sync_settings();
+
+// "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)".
+std::string feature_flag_null();
 
 } // namespace cps::wording

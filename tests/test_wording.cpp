@@ -114,3 +114,63 @@ TEST_CASE("wording: the sync client line says only what Graph told") {
         "sync client: Entra Connect 2.4.129.0 on AADC-SYNC01 as Sync_AADC@contoso.onmicrosoft.com, "
         "every 30m");
 }
+
+TEST_CASE("wording: the check's own credential") {
+  CHECK(wording::certificate_name("CN=monitoring") == "certificate 'CN=monitoring'");
+  CHECK(wording::certificate_identified("0A1B2C") == " (SHA-1 thumbprint 0A1B2C)");
+  CHECK(wording::certificate_identified("").empty());
+
+  CHECK(wording::secret_name("monitoring", "1a2b3c4d-5e6f") == "client secret 'monitoring'");
+  CHECK(wording::secret_name("", "1a2b3c4d-5e6f") == "client secret 1a2b3c4d");
+  CHECK(wording::secret_name("", "") == "client secret");
+  CHECK(wording::secret_identified("1a2b3c4d-5e6f") == " (secret ID 1a2b3c4d-5e6f)");
+  CHECK(wording::secret_identified("").empty());
+
+  CHECK(wording::expires_relative(10 * 86400) == "expires in 10d");
+  CHECK(wording::expires_relative(0) == "expired 0s ago");
+  CHECK(wording::expires_relative(-2 * 86400 - 3600) == "expired 2d1h ago");
+
+  Phrase soon = wording::credential_expiry("client secret 'monitoring'", "client secret", 5 * 86400,
+                                           "2026-12-10");
+  CHECK(soon.text == "client secret 'monitoring' expires in 5d (2026-12-10)");
+  CHECK(soon.short_text == "client secret expires in 5d (2026-12-10)");
+  Phrase gone =
+      wording::credential_expiry("certificate 'CN=x'", "certificate", -3600, "2026-12-10");
+  CHECK(gone.text == "certificate 'CN=x' expired 1h ago (2026-12-10)");
+  CHECK(gone.short_text == "certificate expired 1h ago (2026-12-10)");
+
+  CHECK(wording::credential_limits("30d", "7d") == "warning below 30d, critical below 7d");
+  CHECK(wording::credential_expiry_detail("client secret 'monitoring'", " (secret ID 1a2b)",
+                                          5 * 86400, "2026-12-10 12:00:00 UTC",
+                                          "warning below 30d, critical below 7d") ==
+        "credential: client secret 'monitoring' (secret ID 1a2b) expires 2026-12-10 12:00:00 UTC "
+        "(in 5d; warning below 30d, critical below 7d)");
+  CHECK(wording::credential_expiry_detail("certificate 'CN=x'", "", -7200,
+                                          "2026-12-10 12:00:00 UTC",
+                                          "warning below 30d, critical below 7d") ==
+        "credential: certificate 'CN=x' expired 2026-12-10 12:00:00 UTC (2h ago; warning "
+        "below 30d, critical below 7d)");
+
+  CHECK(wording::renew_credential_detail() ==
+        "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
+        "secrets, then give the plugin the new one");
+  CHECK(wording::credential_note_detail("Graph's passwordCredentials is not a list") ==
+        "credential: Graph's passwordCredentials is not a list");
+  CHECK(wording::no_secret_matches_detail(3) ==
+        "credential: none of the app's 3 listed client secrets has a hint matching the secret in "
+        "use; its end date is not checked");
+  CHECK(wording::several_secrets_match_detail(2) ==
+        "credential: 2 of the app's client secrets begin like the secret in use; judging the one "
+        "that expires first");
+  CHECK(wording::secret_without_end_detail("client secret 'forever'") ==
+        "credential: client secret 'forever' has no end date (endDateTime is null)");
+}
+
+TEST_CASE("wording: notes on what Graph answered") {
+  CHECK(wording::secrets_not_a_list() == "Graph's passwordCredentials is not a list");
+  CHECK(wording::secret_end_not_a_timestamp() ==
+        "Graph lists a client secret whose endDateTime is not a timestamp");
+  CHECK(wording::no_sync_settings() == "Graph lists no on-premises synchronization settings");
+  CHECK(wording::feature_flag_null() ==
+        "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)");
+}

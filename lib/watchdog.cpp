@@ -5,6 +5,7 @@
 #include "duration.hpp"
 #include "output.hpp"
 #include "result.hpp"
+#include "wording.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -68,8 +69,7 @@ void prepare_stop_messages() {
   for (std::size_t i = 0; i < stop_signal_count; ++i) {
     CheckResult result;
     result.state = State::Unknown;
-    result.summary = std::string("stopped by ") + names[i] +
-                     " from another process before the check finished (not a timeout)";
+    result.summary = wording::stopped_by_signal(names[i]);
     std::string line = render(result, Redactor{});
     stop_lengths[i] = std::min(line.size(), stop_capacity);
     std::memcpy(stop_messages[i], line.data(), stop_lengths[i]);
@@ -107,8 +107,7 @@ itimerval timer_for(std::chrono::milliseconds after) {
 std::string watchdog_message(std::chrono::milliseconds timeout, State timeout_state) {
   CheckResult result;
   result.state = timeout_state;
-  result.summary = "timed out after " + format_seconds(timeout) +
-                   " (the check did not finish; stopped by the watchdog)";
+  result.summary = wording::watchdog_timed_out(format_seconds(timeout));
   std::string line = render(result, Redactor{}); // made before any secret is read
   return line.substr(0, std::min(line.size(), message_capacity));
 }

@@ -259,4 +259,13 @@ std::string feature_flag_null() {
   return "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)";
 }
 
+std::string stopped_by_signal(std::string_view signal_name) {
+  return "stopped by " + str(signal_name) +
+         " from another process before the check finished (not a timeout)";
+}
+
+std::string watchdog_timed_out(std::string_view timeout) {
+  return "timed out after " + str(timeout) + " (the check did not finish; stopped by the watchdog)";
+}
+
 } // namespace cps::wording

@@ -170,4 +170,12 @@ std::string no_sync_settings();
 // "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)".
 std::string feature_flag_null();
 
+// --- The watchdog's status lines, made before the check starts ---------------------------------
+
+// "stopped by SIGTERM from another process before the check finished (not a timeout)".
+std::string stopped_by_signal(std::string_view signal_name);
+
+// "timed out after 10s (the check did not finish; stopped by the watchdog)".
+std::string watchdog_timed_out(std::string_view timeout);
+
 } // namespace cps::wording

@@ -174,3 +174,10 @@ TEST_CASE("wording: notes on what Graph answered") {
   CHECK(wording::feature_flag_null() ==
         "Graph reports no password hash sync feature flag (features.passwordSyncEnabled is null)");
 }
+
+TEST_CASE("wording: the watchdog's status lines") {
+  CHECK(wording::stopped_by_signal("SIGTERM") ==
+        "stopped by SIGTERM from another process before the check finished (not a timeout)");
+  CHECK(wording::watchdog_timed_out("10s") ==
+        "timed out after 10s (the check did not finish; stopped by the watchdog)");
+}

@@ -14,10 +14,11 @@ targets it is asked for. Prints `integration-credentials: N passed, N failed, N 
 
 The plugin reads Azure Arc key files only from /var/opt/azcmagent/tokens (a constant, nothing
 moves it). As root the suite creates that folder if it is missing, the simulator writes its key
-files there as cps-test-<random>.key, each test removes the files it caused, and teardown removes
-the folders the suite created. Not root: the tests that need the folder are skipped.
+files there as cps-test-<random>.key, each test removes the files it caused, and the last of any
+concurrent runs removes the folders the suite created (ArcFolder). Not root: the tests that need the folder are skipped.
 """
 
+import fcntl
 import os
 import pwd
 import secrets
@@ -39,6 +40,9 @@ PROXY = os.path.join(os.path.dirname(HERE), "tools", "connect_proxy.py")
 USER_ASSIGNED = "99999999-8888-7777-6666-555555555555"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ARC_FOLDER = "/var/opt/azcmagent/tokens"
+# Shared by concurrent runs of this suite (see ArcFolder); only root runs use them.
+ARC_LOCK = "/run/lock/check_password_sync-tests-arc.lock"
+ARC_CREATED = "/run/lock/check_password_sync-tests-arc.created"
 REMOVED_VARIABLE = "CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"
 EXPIRING_DAYS = (5, 20)  # CRITICAL and WARNING at the default --credential-critical/-warning
 
@@ -92,42 +96,58 @@ def make_client_credentials(d):
 
 
 class ArcFolder:
-    """The Arc agent's token folder. As root, created if missing (0700, as the agent keeps it);
-    cleanup removes only the folders created here, and only once they are empty."""
+    """The Arc agent's token folder. As root, created if missing (0700, as the agent keeps it).
+
+    Several runs of this suite may share the machine (the plain and the sanitizer builds, or a
+    second `make check`), and the folder is fixed. So every run holds a shared lock on
+    ARC_LOCK while it runs; the folders a run creates are written down in ARC_CREATED; and
+    cleanup removes them only when it gets the lock alone, i.e. when it is the last run out."""
 
     def __init__(self):
-        self.created = []
+        self.lock = None
         self.skip_reason = None
 
     def prepare(self):
         if os.geteuid() != 0:
             self.skip_reason = "needs root to write Azure Arc key files into " + ARC_FOLDER
             return
+        self.lock = open(ARC_LOCK, "a")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
         missing, path = [], ARC_FOLDER
         while not os.path.lexists(path):
             missing.append(path)
             path = os.path.dirname(path)
         for path in reversed(missing):
-            try:
-                os.mkdir(path)
-            except FileExistsError:
-                continue  # another run made it meanwhile: not ours to remove
+            os.mkdir(path)
             os.chmod(path, 0o700 if path == ARC_FOLDER else 0o755)
-            self.created.append(path)
+            with open(ARC_CREATED, "a") as f:
+                f.write(path + "\n")
+        fcntl.flock(self.lock, fcntl.LOCK_SH)  # from here on, other runs may share the folder
         if os.path.islink(ARC_FOLDER) or not os.path.isdir(ARC_FOLDER):
             raise RuntimeError("%s is not a folder" % ARC_FOLDER)
 
     def cleanup(self):
-        """Removes the folders created by prepare; returns the ones it could not remove."""
+        """Removes the folders the suite created, if no other run still uses them; returns the
+        ones it could not remove."""
+        if self.lock is None:
+            return []
         left = []
-        for path in reversed(self.created):
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return left  # another run still uses the folder: the last one out removes it
+        created = open(ARC_CREATED).read().split() if os.path.exists(ARC_CREATED) else []
+        for path in reversed(created):
             try:
                 os.rmdir(path)
             except FileNotFoundError:
                 pass
             except OSError as e:
                 left.append("%s (%s)" % (path, e.strerror))
-        self.created = []
+        if not left and os.path.exists(ARC_CREATED):
+            os.unlink(ARC_CREATED)
+        self.lock.close()  # releases the lock
+        self.lock = None
         return left
 
 

@@ -114,6 +114,17 @@ def skip(msg):
 
 # --- the simulator ---------------------------------------------------------------------------
 
+def end_process(proc, grace):
+    """Stops a helper process: SIGTERM, then SIGKILL if it is still there after `grace` s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Simulator:
     def __init__(self, workdir, name, cert, key, secret_file, ca, extra_args=()):
         self.name = name
@@ -162,13 +173,7 @@ class Simulator:
         return self.call("GET", "/_sim/tokens")["tokens"]
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        end_process(self.proc, 5)
         self.log.close()
 
 

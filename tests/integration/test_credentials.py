@@ -195,8 +195,7 @@ class Proxy:
             return [line.strip() for line in f if line.strip()]
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait(5)
+        harness.end_process(self.proc, 5)
 
 
 class Squid:
@@ -288,13 +287,7 @@ class Squid:
         return open(path).read().splitlines() if os.path.exists(path) else []
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        harness.end_process(self.proc, 10)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -3,6 +3,7 @@
 exhausted file descriptors, the watchdog when libcurl hangs, and signals from other processes."""
 
 import os
+import random
 import shutil
 import socket
 import threading
@@ -16,20 +17,37 @@ test = tests.test
 # transport and TLS
 
 class BlackHoleResolver:
-    """A DNS server on 127.0.0.53 that reads every query and never answers (UDP and TCP)."""
-
-    ADDRESS = ("127.0.0.53", 53)
+    """A DNS server on a loopback address of its own that reads every query and never answers
+    (UDP and TCP). The address is drawn from 127.53.0.0/16, so concurrent runs of the suite (and
+    a host's own stub resolver on 127.0.0.53) do not collide."""
 
     def __init__(self):
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(self.ADDRESS)
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(self.ADDRESS)
-        self.tcp.listen(8)
+        last = None
+        for _ in range(8):
+            address = ("127.53.%d.%d" % (random.randrange(256), random.randrange(1, 255)), 53)
+            try:
+                self.bind(address)
+                break
+            except OSError as e:
+                for sock in (self.udp, self.tcp):
+                    if sock:
+                        sock.close()
+                last = e
+        else:
+            raise last
+        self.address = address[0]
         self.queries = 0
         self.stop = threading.Event()
         threading.Thread(target=self.swallow, daemon=True).start()
+
+    def bind(self, address):
+        self.udp = self.tcp = None
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(address)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.tcp.bind(address)
+        self.tcp.listen(8)
 
     def swallow(self):
         self.udp.settimeout(0.2)
@@ -54,16 +72,17 @@ def _(ctx):
 
     libcurl's resolver thread cannot be interrupted; without CURLOPT_QUICK_EXIT (or the
     watchdog) a -t 2 check took 10 s here. The plugin runs in its own mount namespace whose
-    /etc/resolv.conf names only the black hole on 127.0.0.53, so no query leaves the machine."""
+    /etc/resolv.conf names only the black hole on its 127.53.x.y address, so no query leaves the
+    machine."""
     if os.geteuid() != 0 or not shutil.which("unshare"):
         skip("needs root and unshare(1) for a private /etc/resolv.conf")
-    resolv = os.path.join(ctx.dir, "resolv.conf")
-    with open(resolv, "w") as f:
-        f.write("nameserver 127.0.0.53\noptions timeout:30 attempts:1\n")
     try:
         resolver = BlackHoleResolver()
     except OSError as e:
-        skip("cannot listen on 127.0.0.53:53: %s" % e)
+        skip("cannot listen on port 53 of a 127.53.0.0/16 address: %s" % e)
+    resolv = os.path.join(ctx.dir, "resolv-%s.conf" % resolver.address)
+    with open(resolv, "w") as f:
+        f.write("nameserver %s\noptions timeout:30 attempts:1\n" % resolver.address)
     try:
         prefix = ["unshare", "-m", "sh", "-c",
                   'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv]

@@ -282,8 +282,10 @@ class Context:
         self.counter = 0
         self.lock = threading.Lock()
 
-    def setup(self):
-        self.dir = tempfile.mkdtemp(prefix="cps-integration-")
+    def make_workdir(self, prefix):
+        """The run's private folder: a CA and server certificates made now (returns their
+        folder), the client secret in a 0600 file, and an empty HOME."""
+        self.dir = tempfile.mkdtemp(prefix=prefix)
         pki = os.path.join(self.dir, "pki")
         subprocess.run(["sh", MAKE_CERTS, pki], check=True)
         self.ca = os.path.join(pki, "ca.pem")
@@ -296,6 +298,10 @@ class Context:
             f.write(self.secret + "\n")
         self.home = os.path.join(self.dir, "home")
         os.mkdir(self.home, 0o700)
+        return pki
+
+    def setup(self):
+        pki = self.make_workdir("cps-integration-")
         for name, cert in (("main", "server"), ("wronghost", "wronghost"),
                            ("expired", "expired"), ("unknownca", "unknownca")):
             self.sims[name] = Simulator(self.dir, name, os.path.join(pki, cert + ".pem"),

@@ -296,19 +296,9 @@ class Context(harness.Context):
     def setup(self):
         self.arc = ArcFolder()
         self.arc.prepare()
-        self.dir = tempfile.mkdtemp(prefix="cps-credentials-")
-        pki = os.path.join(self.dir, "pki")
-        subprocess.run(["sh", harness.MAKE_CERTS, pki], check=True)
-        self.ca = os.path.join(pki, "ca.pem")
+        pki = self.make_workdir("cps-credentials-")
         self.creds = os.path.join(self.dir, "creds")
         make_client_credentials(self.creds)
-        self.secret = "sim8Q~" + secrets.token_urlsafe(24) + ".+&=%/"
-        self.secret_file = os.path.join(self.dir, "client-secret")
-        fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(self.secret + "\n")
-        self.home = os.path.join(self.dir, "home")
-        os.mkdir(self.home, 0o700)
         self.sim = CredentialSimulator(self.dir, os.path.join(pki, "server.pem"),
                                        os.path.join(pki, "server.key"), self.secret_file,
                                        self.ca, self.creds)

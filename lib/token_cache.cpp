@@ -310,14 +310,14 @@ CacheLock TokenCache::lock(const std::string &key, std::chrono::milliseconds wai
     lock.error = error_text("cannot open a lock file in " + path_, errno);
     return lock;
   }
-  auto give_up = std::chrono::steady_clock::now() + wait;
+  Deadline give_up(wait);
   std::chrono::milliseconds pause(2);
   while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       lock.error = error_text("cannot lock a file in " + path_, errno);
       return lock;
     }
-    if (std::chrono::steady_clock::now() >= give_up) {
+    if (give_up.expired()) {
       return lock;
     }
     std::this_thread::sleep_for(pause);

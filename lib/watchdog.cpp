@@ -8,6 +8,7 @@
 #include "wording.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -25,6 +26,11 @@ char armed_message[message_capacity];
 std::size_t armed_length = 0;
 volatile sig_atomic_t armed_exit_code = 3;
 bool armed = false;
+
+// Exactly one answer is written: the first of the handler and the ending check to take this wins.
+// The handler may run on any thread (libcurl's resolver thread too), so it is an atomic.
+std::atomic<bool> answer_taken{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
 // Signals from outside (an operator, a scheduler giving up, a stray kill): answered UNKNOWN and
 // named, never reported as this check's timeout.
@@ -52,6 +58,9 @@ void write_all(const char *data, std::size_t left) {
 // SIGALRM from the kernel's timer is the deadline; any signal sent by a process (si_code
 // SI_USER, SI_QUEUE, SI_TKILL) is not.
 extern "C" void on_stop_signal(int signal, siginfo_t *info, void *) {
+  if (answer_taken.exchange(true)) {
+    return; // the check has its answer and is writing it: a late signal changes nothing
+  }
   if (signal == SIGALRM && info != nullptr && info->si_code == SI_KERNEL) {
     write_all(armed_message, armed_length);
     ::_exit(armed_exit_code);
@@ -130,20 +139,29 @@ Watchdog::Watchdog(std::chrono::milliseconds after, const std::string &message, 
     }
     throw std::runtime_error("cannot arm the watchdog");
   }
+  answer_taken = false;
   armed = true;
 }
 
 Watchdog::~Watchdog() {
+  if (answer_taken.exchange(true)) {
+    // The handler, on another thread, took the answer and is writing it: its _exit ends this
+    // process. Writing a second answer here would give two status lines.
+    for (;;) {
+      ::pause();
+    }
+  }
   itimerval off{};
   ::setitimer(ITIMER_REAL, &off, nullptr);
-  // Ignoring first discards an alarm that fired but is not delivered yet; the previous action
-  // (usually the default, which terminates) must never see it.
+  // SIGALRM stays ignored: an alarm of this timer that fired just before it was disarmed may be
+  // delivered late (valgrind delivers it when its thread next holds the lock), and the default
+  // action would kill a check that already has its answer. Nothing else in the plugin uses it.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
-  ::sigaction(SIGALRM, &ignore, nullptr);
   for (std::size_t i = 0; i < stop_signal_count; ++i) {
-    ::sigaction(stop_signals[i], &previous_actions[i], nullptr);
+    ::sigaction(stop_signals[i], stop_signals[i] == SIGALRM ? &ignore : &previous_actions[i],
+                nullptr);
   }
   armed = false;
 }

@@ -18,8 +18,11 @@ std::string watchdog_message(std::chrono::milliseconds timeout, State timeout_st
 
 // While alive, SIGALRM after `after` writes `message` to standard output and calls
 // _exit(exit_code(state)). A SIGALRM sent by another process, SIGTERM, SIGINT or SIGHUP instead
-// writes "UNKNOWN - stopped by SIG... from another process ... (not a timeout)" and exits 3. Only one may be armed at a time; destruction disarms it and restores
-// the previous actions. The signal handlers only call write(2) and _exit(2).
+// writes "UNKNOWN - stopped by SIG... from another process ... (not a timeout)" and exits 3. Only
+// one may be armed at a time. Destruction takes the answer (a signal arriving after it changes
+// nothing; if the handler took it first, destruction waits for the handler's _exit), disarms the
+// timer, leaves SIGALRM ignored and restores the previous actions of the other signals. The signal
+// handlers only call write(2) and _exit(2).
 class Watchdog {
 public:
   Watchdog(std::chrono::milliseconds after, const std::string &message, State state);

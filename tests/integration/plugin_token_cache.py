@@ -3,6 +3,7 @@
 folders, concurrent and slow token requests, killed holders, folder errors, the default
 folder for users without a usable home."""
 
+import collections
 import concurrent.futures
 import os
 import re
@@ -14,8 +15,8 @@ import time
 import urllib.parse
 
 from harness import (AGE_OK_DIRSYNC, APP_URL, CLIENT_ID, DEFAULT_TIMEOUT, OK_SUMMARY, ORG_URL,
-                     Registry, SYNC_URL, W3D, cache_dir, expect, expect_counts, expect_no_perf, expect_perf,
-                     fail, skip)
+                     Registry, SYNC_URL, TestFailure, W3D, cache_dir, expect, expect_counts,
+                     expect_no_perf, expect_perf, fail, skip)
 
 tests = Registry()
 test = tests.test
@@ -31,18 +32,46 @@ def expect_cache_unused(res, reason):
         fail("expected the line `token cache not used: ...%s`%s" % (reason, res.describe()))
 
 
-@test("cache-second-run-reuses-token")
-def _(ctx):
-    tenant, cache = ctx.unique("ok"), cache_dir(ctx)
-    first = ctx.run(tenant, cache=cache)
-    expect(first, "OK", OK_SUMMARY)
-    expect_counts(ctx, tenant, first, token=1, batch=1)
-    second = ctx.run(tenant, "-v", cache=cache)
-    expect(second, "OK", OK_SUMMARY)
-    expect(second, "OK", "access token from the cache", line1=False)
-    expect_counts(ctx, tenant, second, token=1, batch=2, requests=3)
-    other = ctx.run(tenant, cache=cache, secret="another-secret-than-the-first")
-    expect(other, "UNKNOWN", "AADSTS7000215")  # another credential: not the cached token
+# One check of a sequence on one tenant and one cache folder: its own arguments and secret, a
+# pause before it, the state and line-1 text it answers, a text its whole output holds, the
+# simulator's counts for the tenant after it, and whether the folder then holds no token.
+Check = collections.namedtuple(
+    "Check", "args secret pause state says detail counts no_token",
+    defaults=((), "env", 0, "OK", OK_SUMMARY, None, None, False))
+
+
+def checks_in_turn_test(name, scenario, checks):
+    """The checks one after another on one tenant and cache folder, each as its row says; a
+    failure names the row (`check 2 of 3`)."""
+    def fn(ctx):
+        tenant, cache = ctx.unique(scenario), cache_dir(ctx)
+        for n, check in enumerate(checks, 1):
+            try:
+                run_check(ctx, tenant, cache, check)
+            except TestFailure as e:
+                raise TestFailure("check %d of %d: %s" % (n, len(checks), e)) from None
+    tests.add(name, fn)
+
+
+def run_check(ctx, tenant, cache, check):
+    time.sleep(check.pause)
+    res = ctx.run(tenant, *check.args, cache=cache, secret=check.secret)
+    expect(res, check.state, check.says)
+    if check.detail:
+        expect(res, check.state, check.detail, line1=False)
+    if check.counts:
+        expect_counts(ctx, tenant, res, **check.counts)
+    if check.no_token and token_files(cache):
+        fail("a rejected token stayed in the cache: %s" % os.listdir(cache))
+
+
+checks_in_turn_test("cache-second-run-reuses-token", "ok", (
+    Check(counts=dict(token=1, batch=1)),
+    Check(args=("-v",), detail="access token from the cache",
+          counts=dict(token=1, batch=2, requests=3)),
+    # another credential: not the cached token
+    Check(secret="another-secret-than-the-first", state="UNKNOWN", says="AADSTS7000215"),
+))
 
 
 @test("cloud-no-password-time-asked-again-then-remembered")
@@ -99,56 +128,32 @@ def _(ctx):
         fail("XDG_CACHE_HOME was not used%s" % res.describe())
 
 
-@test("cache-expired-token-refreshed")
-def _(ctx):
-    tenant, cache = ctx.unique("short-token"), cache_dir(ctx)
-    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
-    time.sleep(1.2)  # the 301 s token is now within 5 minutes of its expiry
-    res = ctx.run(tenant, cache=cache)
-    expect(res, "OK", OK_SUMMARY)
-    expect_counts(ctx, tenant, res, token=2, batch=2)
-
-
-@test("cache-401-refreshes-once")
-def _(ctx):
-    tenant, cache = ctx.unique("graph-401-once"), cache_dir(ctx)
-    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
-    res = ctx.run(tenant, "-v", cache=cache)  # the cached token is rejected, a new one works
-    expect(res, "OK", OK_SUMMARY)
-    expect(res, "OK", "Graph rejected the cached access token", line1=False)
-    expect_counts(ctx, tenant, res, token=2, batch=3)
-    res = ctx.run(tenant, cache=cache)  # and the new token was cached
-    expect(res, "OK", OK_SUMMARY)
-    expect_counts(ctx, tenant, res, token=2, batch=4)
-
-
-@test("cache-403-new-token-after-consent")
-def _(ctx):
-    """A token issued before admin consent lacks the role: it is not reused, the next check
-    (after the admin granted Organization.Read.All) fetches one that has it."""
-    tenant, cache = ctx.unique("graph-403-first-token"), cache_dir(ctx)
-    res = ctx.run(tenant, cache=cache)
-    expect(res, "UNKNOWN", "Organization.Read.All")
-    expect_counts(ctx, tenant, res, token=1, batch=1)
-    if token_files(cache):
-        fail("a token that Graph refused stayed in the cache: %s" % os.listdir(cache))
-    res = ctx.run(tenant, cache=cache)
-    expect(res, "OK", OK_SUMMARY)
-    expect_counts(ctx, tenant, res, token=2, batch=2)
-
-
-@test("cache-401-does-not-loop")
-def _(ctx):
-    tenant, cache = ctx.unique("graph-401-always"), cache_dir(ctx)
-    expect(ctx.run(tenant, cache=cache), "OK", OK_SUMMARY)
-    res = ctx.run(tenant, cache=cache)
-    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
-    expect_counts(ctx, tenant, res, token=2, batch=3)
-    if token_files(cache):
-        fail("a rejected token stayed in the cache: %s" % os.listdir(cache))
-    res = ctx.run(tenant, cache=cache)  # a new token rejected: no second try
-    expect(res, "UNKNOWN", "InvalidAuthenticationToken")
-    expect_counts(ctx, tenant, res, token=3, batch=4)
+checks_in_turn_test("cache-expired-token-refreshed", "short-token", (
+    Check(),
+    # the 301 s token is now within 5 minutes of its expiry
+    Check(pause=1.2, counts=dict(token=2, batch=2)),
+))
+checks_in_turn_test("cache-401-refreshes-once", "graph-401-once", (
+    Check(),
+    # the cached token is rejected, a new one works
+    Check(args=("-v",), detail="Graph rejected the cached access token",
+          counts=dict(token=2, batch=3)),
+    Check(counts=dict(token=2, batch=4)),  # and the new token was cached
+))
+# A token issued before admin consent lacks the role: it is not reused, the next check (after
+# the admin granted Organization.Read.All) fetches one that has it.
+checks_in_turn_test("cache-403-new-token-after-consent", "graph-403-first-token", (
+    Check(state="UNKNOWN", says="Organization.Read.All", counts=dict(token=1, batch=1),
+          no_token=True),
+    Check(counts=dict(token=2, batch=2)),
+))
+checks_in_turn_test("cache-401-does-not-loop", "graph-401-always", (
+    Check(),
+    Check(state="UNKNOWN", says="InvalidAuthenticationToken", counts=dict(token=2, batch=3),
+          no_token=True),
+    # a new token rejected: no second try
+    Check(state="UNKNOWN", says="InvalidAuthenticationToken", counts=dict(token=3, batch=4)),
+))
 
 
 def unsafe_cache_test(name, make, reason):
@@ -234,13 +239,7 @@ def _(ctx):
     # The endpoint answers after 30 s: the waiter's -t must end well before, or the holder's
     # token could arrive with only the Graph share left (under valgrind, -t 30 did).
     tt = min(5 * slowdown(ctx), 20)
-    holder = subprocess.Popen(
-        [ctx.binary, "-T", tenant, "-C", CLIENT_ID, "--authority-host", ctx.sim.url,
-         "--graph-endpoint", ctx.sim.url, "--ca-file", ctx.ca, "--token-cache", cache,
-         "-t", str(tt + 5)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home,
-             "AZURE_CLIENT_SECRET": ctx.secret})
+    holder = start_holder(ctx, tenant, cache, tt + 5)
     try:
         wait_for_token_requests(ctx, tenant, 1)
         res = ctx.run(tenant, "-t", str(tt), cache=cache, timeout=tt)
@@ -256,6 +255,18 @@ def _(ctx):
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
 
+def start_holder(ctx, tenant, cache, timeout):
+    """A check in the background, with -t `timeout`, whose token request (to a slow endpoint)
+    holds the cache's lock; the caller kills it."""
+    return subprocess.Popen(
+        [ctx.binary, "-T", tenant, "-C", CLIENT_ID, "--authority-host", ctx.sim.url,
+         "--graph-endpoint", ctx.sim.url, "--ca-file", ctx.ca, "--token-cache", cache,
+         "-t", str(timeout)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home,
+             "AZURE_CLIENT_SECRET": ctx.secret})
+
+
 def wait_for_token_requests(ctx, tenant, n, limit=20):
     end = time.monotonic() + limit
     while ctx.sim.stats(tenant).get("token", 0) < n:
@@ -269,13 +280,7 @@ def _(ctx):
     """A check killed (SIGKILL) during its token request holds no lock: the next check fetches
     at once."""
     tenant, cache = ctx.unique("token-slow-once"), cache_dir(ctx)
-    holder = subprocess.Popen(
-        [ctx.binary, "-T", tenant, "-C", CLIENT_ID, "--authority-host", ctx.sim.url,
-         "--graph-endpoint", ctx.sim.url, "--ca-file", ctx.ca, "--token-cache", cache,
-         "-t", "30"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": ctx.home,
-             "AZURE_CLIENT_SECRET": ctx.secret})
+    holder = start_holder(ctx, tenant, cache, 30)
     try:
         wait_for_token_requests(ctx, tenant, 1)
     finally:

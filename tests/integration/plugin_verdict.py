@@ -66,29 +66,32 @@ scenario_test("phs-disabled-ignored", "phs-disabled", "OK", "directory sync 12m 
               perf={"dirsync_age": dict(age=AGE_OK_DIRSYNC, warn=W3D)})
 PHS_HELP = "https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-password-hash-synchronization"
 DIRSYNC_HELP = "https://learn.microsoft.com/microsoft-365/enterprise/fix-problems-with-directory-synchronization"
-scenario_test("stale-password", "stale-password", "WARNING",
-              "password sync 4d2h ago (warning above 3d)",
-              whole_output=("troubleshooting password hash sync: " + PHS_HELP,),
-              perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D),
-                    "dirsync_age": dict(age=AGE_OK_DIRSYNC)})
-scenario_test("stale-password-critical", "stale-password", "CRITICAL",
-              "password sync 4d2h ago (critical above 4d)", extra=("-c", "4d"),
-              perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D, crit="345600")})
+# Each sync's age is judged alike: past the warning age (3d) WARNING, with a link to its
+# troubleshooting guide; past the critical age (4d here) CRITICAL; the other sync's perfdata stays
+# that of a fresh sync. A row: the two test names (the first is also the scenario), their line-1
+# texts, the guide line, the critical option, the sync's perfdata label, the other's label, age.
+STALE = (
+    ("stale-password", "stale-password-critical",
+     "password sync 4d2h ago (warning above 3d)", "password sync 4d2h ago (critical above 4d)",
+     "troubleshooting password hash sync: " + PHS_HELP, "-c",
+     "password_sync_age", "dirsync_age", AGE_OK_DIRSYNC),
+    ("stale-dirsync", "stale-dirsync-critical",
+     "directory sync on AADC-SYNC01 4d2h ago (warning above 3d)",
+     "directory sync on AADC-SYNC01 4d2h ago (critical above 4d)",
+     "troubleshooting directory sync: " + DIRSYNC_HELP, "--dirsync-critical",
+     "dirsync_age", "password_sync_age", AGE_OK_PASSWORD),
+)
+for _warning, _critical, _warns, _crits, _guide, _option, _label, _other, _other_age in STALE:
+    scenario_test(_warning, _warning, "WARNING", _warns, whole_output=(_guide,),
+                  perf={_label: dict(age=AGE_STALE, warn=W3D), _other: dict(age=_other_age)})
+    scenario_test(_critical, _warning, "CRITICAL", _crits, extra=(_option, "4d"),
+                  perf={_label: dict(age=AGE_STALE, warn=W3D, crit="345600")})
 scenario_test("stale-password-below-critical", "stale-password", "WARNING",
               "(warning above 3d)", extra=("-c", "5d"),
               perf={"password_sync_age": dict(age=AGE_STALE, warn=W3D, crit="432000")})
 scenario_test("stale-password-warning-raised", "stale-password", "OK", "password sync 4d2h ago",
               extra=("-w", "5d"),
               perf={"password_sync_age": dict(age=AGE_STALE, warn="432000")})
-scenario_test("stale-dirsync", "stale-dirsync", "WARNING",
-              "directory sync on AADC-SYNC01 4d2h ago (warning above 3d)",
-              whole_output=("troubleshooting directory sync: " + DIRSYNC_HELP,),
-              perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D),
-                    "password_sync_age": dict(age=AGE_OK_PASSWORD)})
-scenario_test("stale-dirsync-critical", "stale-dirsync", "CRITICAL",
-              "directory sync on AADC-SYNC01 4d2h ago (critical above 4d)",
-              extra=("--dirsync-critical", "4d"),
-              perf={"dirsync_age": dict(age=AGE_STALE, warn=W3D, crit="345600")})
 # Both explanations do not fit in 100 characters: the detail lines keep them.
 scenario_test("very-stale", "very-stale", "WARNING",
               "password sync 8d ago, directory sync on AADC-SYNC01 8d ago",

@@ -4,8 +4,28 @@
 
 #include <doctest/doctest.h>
 #include <string>
+#include <vector>
 
 using namespace cps;
+
+namespace {
+
+// A sentence as the wording made it, and the words it must be.
+struct Sentence {
+  std::string call; // which call made it, named in a failure
+  std::string made;
+  std::string expected;
+};
+
+// Each row's sentence is word for word the expected one; a failure names the row.
+void check_sentences(const std::vector<Sentence> &rows) {
+  for (const Sentence &row : rows) {
+    INFO("row: " << row.call);
+    CHECK(row.made == row.expected);
+  }
+}
+
+} // namespace
 
 TEST_CASE("wording: status-line phrases and their short forms") {
   Phrase never = wording::never_recorded("password sync", "onPremisesLastPasswordSyncDateTime");
@@ -42,44 +62,51 @@ TEST_CASE("wording: status-line phrases and their short forms") {
 }
 
 TEST_CASE("wording: detail lines") {
-  CHECK(wording::never_recorded_detail("directory sync", "onPremisesLastSyncDateTime") ==
-        "last directory sync: never recorded (onPremisesLastSyncDateTime is null)");
-  CHECK(wording::sync_in_future_detail("password sync", "2026-01-01 12:00:00 UTC", "2h") ==
-        "last password sync: 2026-01-01 12:00:00 UTC (2h ahead of this host's clock; up to 15m "
-        "counts as normal skew)");
-  CHECK(wording::sync_age_detail("password sync", "2023-11-14 21:42:20 UTC", "31m", "") ==
-        "last password sync: 2023-11-14 21:42:20 UTC (31m ago)");
-  CHECK(wording::sync_age_detail("directory sync", "2023-11-10 19:00:00 UTC", "4d2h",
-                                 "critical above 4d") ==
-        "last directory sync: 2023-11-10 19:00:00 UTC (4d2h ago; critical above 4d)");
-  CHECK(wording::directory_sync_detail(SyncEnabled::True) ==
-        "directory sync: enabled (onPremisesSyncEnabled is true)");
-  CHECK(wording::directory_sync_detail(SyncEnabled::False) ==
-        "directory sync: disabled (onPremisesSyncEnabled is false)");
-  CHECK(wording::directory_sync_detail(SyncEnabled::Null) ==
-        "directory sync: never enabled (onPremisesSyncEnabled is null)");
-  CHECK(wording::password_hash_sync_on_detail() ==
-        "password hash sync: enabled (features.passwordSyncEnabled)");
-  CHECK(wording::password_hash_sync_off_detail() ==
-        "password hash sync: disabled (features.passwordSyncEnabled is false)");
-  CHECK(wording::no_password_sync_time_detail() ==
-        "last password sync: not reported (this cloud's Graph schema lacks "
-        "onPremisesLastPasswordSyncDateTime)");
-  CHECK(wording::password_sync_not_checked_detail() ==
-        "password hash sync: not checked (--password-sync ignore)");
-  CHECK(wording::password_sync_help_detail() ==
-        "troubleshooting password hash sync: https://learn.microsoft.com/entra/identity/hybrid/"
-        "connect/tshoot-connect-password-hash-synchronization");
-  CHECK(wording::dirsync_help_detail() ==
-        "troubleshooting directory sync: https://learn.microsoft.com/microsoft-365/enterprise/"
-        "fix-problems-with-directory-synchronization");
-  CHECK(wording::tenant_detail("b93319e6-0000-0000-0000-000000000000 (contoso.onmicrosoft.com)") ==
-        "tenant: b93319e6-0000-0000-0000-000000000000 (contoso.onmicrosoft.com)");
-  CHECK(wording::checked_detail(false) ==
-        "checked: Graph beta organization and directory/onPremisesSynchronization in one $batch");
-  CHECK(wording::checked_detail(true) ==
-        "checked: Graph beta organization, directory/onPremisesSynchronization and the app's "
-        "client secrets in one $batch");
+  check_sentences({
+      {"never_recorded_detail",
+       wording::never_recorded_detail("directory sync", "onPremisesLastSyncDateTime"),
+       "last directory sync: never recorded (onPremisesLastSyncDateTime is null)"},
+      {"sync_in_future_detail",
+       wording::sync_in_future_detail("password sync", "2026-01-01 12:00:00 UTC", "2h"),
+       "last password sync: 2026-01-01 12:00:00 UTC (2h ahead of this host's clock; up to 15m "
+       "counts as normal skew)"},
+      {"sync_age_detail, no limit crossed",
+       wording::sync_age_detail("password sync", "2023-11-14 21:42:20 UTC", "31m", ""),
+       "last password sync: 2023-11-14 21:42:20 UTC (31m ago)"},
+      {"sync_age_detail, critical",
+       wording::sync_age_detail("directory sync", "2023-11-10 19:00:00 UTC", "4d2h",
+                                "critical above 4d"),
+       "last directory sync: 2023-11-10 19:00:00 UTC (4d2h ago; critical above 4d)"},
+      {"directory_sync_detail(True)", wording::directory_sync_detail(SyncEnabled::True),
+       "directory sync: enabled (onPremisesSyncEnabled is true)"},
+      {"directory_sync_detail(False)", wording::directory_sync_detail(SyncEnabled::False),
+       "directory sync: disabled (onPremisesSyncEnabled is false)"},
+      {"directory_sync_detail(Null)", wording::directory_sync_detail(SyncEnabled::Null),
+       "directory sync: never enabled (onPremisesSyncEnabled is null)"},
+      {"password_hash_sync_on_detail", wording::password_hash_sync_on_detail(),
+       "password hash sync: enabled (features.passwordSyncEnabled)"},
+      {"password_hash_sync_off_detail", wording::password_hash_sync_off_detail(),
+       "password hash sync: disabled (features.passwordSyncEnabled is false)"},
+      {"no_password_sync_time_detail", wording::no_password_sync_time_detail(),
+       "last password sync: not reported (this cloud's Graph schema lacks "
+       "onPremisesLastPasswordSyncDateTime)"},
+      {"password_sync_not_checked_detail", wording::password_sync_not_checked_detail(),
+       "password hash sync: not checked (--password-sync ignore)"},
+      {"password_sync_help_detail", wording::password_sync_help_detail(),
+       "troubleshooting password hash sync: https://learn.microsoft.com/entra/identity/hybrid/"
+       "connect/tshoot-connect-password-hash-synchronization"},
+      {"dirsync_help_detail", wording::dirsync_help_detail(),
+       "troubleshooting directory sync: https://learn.microsoft.com/microsoft-365/enterprise/"
+       "fix-problems-with-directory-synchronization"},
+      {"tenant_detail",
+       wording::tenant_detail("b93319e6-0000-0000-0000-000000000000 (contoso.onmicrosoft.com)"),
+       "tenant: b93319e6-0000-0000-0000-000000000000 (contoso.onmicrosoft.com)"},
+      {"checked_detail(false)", wording::checked_detail(false),
+       "checked: Graph beta organization and directory/onPremisesSynchronization in one $batch"},
+      {"checked_detail(true)", wording::checked_detail(true),
+       "checked: Graph beta organization, directory/onPremisesSynchronization and the app's "
+       "client secrets in one $batch"},
+  });
 }
 
 TEST_CASE("wording: notes on an optional reading Graph would not give") {
@@ -116,54 +143,68 @@ TEST_CASE("wording: the sync client line says only what Graph told") {
 }
 
 TEST_CASE("wording: the check's own credential") {
-  CHECK(wording::certificate_name("CN=monitoring") == "certificate 'CN=monitoring'");
-  CHECK(wording::certificate_identified("0A1B2C") == " (SHA-1 thumbprint 0A1B2C)");
-  CHECK(wording::certificate_identified("").empty());
-
-  CHECK(wording::secret_name("monitoring", "1a2b3c4d-5e6f") == "client secret 'monitoring'");
-  CHECK(wording::secret_name("", "1a2b3c4d-5e6f") == "client secret 1a2b3c4d");
-  CHECK(wording::secret_name("", "") == "client secret");
-  CHECK(wording::secret_identified("1a2b3c4d-5e6f") == " (secret ID 1a2b3c4d-5e6f)");
-  CHECK(wording::secret_identified("").empty());
-
-  CHECK(wording::expires_relative(10 * 86400) == "expires in 10d");
-  CHECK(wording::expires_relative(0) == "expired 0s ago");
-  CHECK(wording::expires_relative(-2 * 86400 - 3600) == "expired 2d1h ago");
-
-  Phrase soon = wording::credential_expiry("client secret 'monitoring'", "client secret", 5 * 86400,
-                                           "2026-12-10");
-  CHECK(soon.text == "client secret 'monitoring' expires in 5d (2026-12-10)");
-  CHECK(soon.short_text == "client secret expires in 5d (2026-12-10)");
-  Phrase gone =
-      wording::credential_expiry("certificate 'CN=x'", "certificate", -3600, "2026-12-10");
-  CHECK(gone.text == "certificate 'CN=x' expired 1h ago (2026-12-10)");
-  CHECK(gone.short_text == "certificate expired 1h ago (2026-12-10)");
-
-  CHECK(wording::credential_limits("30d", "7d") == "warning below 30d, critical below 7d");
-  CHECK(wording::credential_expiry_detail("client secret 'monitoring'", " (secret ID 1a2b)",
-                                          5 * 86400, "2026-12-10 12:00:00 UTC",
-                                          "warning below 30d, critical below 7d") ==
-        "credential: client secret 'monitoring' (secret ID 1a2b) expires 2026-12-10 12:00:00 UTC "
-        "(in 5d; warning below 30d, critical below 7d)");
-  CHECK(wording::credential_expiry_detail("certificate 'CN=x'", "", -7200,
-                                          "2026-12-10 12:00:00 UTC",
-                                          "warning below 30d, critical below 7d") ==
-        "credential: certificate 'CN=x' expired 2026-12-10 12:00:00 UTC (2h ago; warning "
-        "below 30d, critical below 7d)");
-
-  CHECK(wording::renew_credential_detail() ==
-        "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
-        "secrets, then give the plugin the new one");
-  CHECK(wording::credential_note_detail("Graph's passwordCredentials is not a list") ==
-        "credential: Graph's passwordCredentials is not a list");
-  CHECK(wording::no_secret_matches_detail(3) ==
-        "credential: none of the app's 3 listed client secrets has a hint matching the secret in "
-        "use; its end date is not checked");
-  CHECK(wording::several_secrets_match_detail(2) ==
-        "credential: 2 of the app's client secrets begin like the secret in use; judging the one "
-        "that expires first");
-  CHECK(wording::secret_without_end_detail("client secret 'forever'") ==
-        "credential: client secret 'forever' has no end date (endDateTime is null)");
+  check_sentences({
+      {"certificate_name", wording::certificate_name("CN=monitoring"),
+       "certificate 'CN=monitoring'"},
+      {"certificate_identified", wording::certificate_identified("0A1B2C"),
+       " (SHA-1 thumbprint 0A1B2C)"},
+      {"certificate_identified, no thumbprint", wording::certificate_identified(""), ""},
+      {"secret_name, described", wording::secret_name("monitoring", "1a2b3c4d-5e6f"),
+       "client secret 'monitoring'"},
+      {"secret_name, no description", wording::secret_name("", "1a2b3c4d-5e6f"),
+       "client secret 1a2b3c4d"},
+      {"secret_name, nothing known", wording::secret_name("", ""), "client secret"},
+      {"secret_identified", wording::secret_identified("1a2b3c4d-5e6f"),
+       " (secret ID 1a2b3c4d-5e6f)"},
+      {"secret_identified, no ID", wording::secret_identified(""), ""},
+      {"expires_relative(10d)", wording::expires_relative(10 * 86400), "expires in 10d"},
+      {"expires_relative(0)", wording::expires_relative(0), "expired 0s ago"},
+      {"expires_relative(-2d1h)", wording::expires_relative(-2 * 86400 - 3600), "expired 2d1h ago"},
+      {"credential_expiry in 5d, text",
+       wording::credential_expiry("client secret 'monitoring'", "client secret", 5 * 86400,
+                                  "2026-12-10")
+           .text,
+       "client secret 'monitoring' expires in 5d (2026-12-10)"},
+      {"credential_expiry in 5d, short_text",
+       wording::credential_expiry("client secret 'monitoring'", "client secret", 5 * 86400,
+                                  "2026-12-10")
+           .short_text,
+       "client secret expires in 5d (2026-12-10)"},
+      {"credential_expiry 1h ago, text",
+       wording::credential_expiry("certificate 'CN=x'", "certificate", -3600, "2026-12-10").text,
+       "certificate 'CN=x' expired 1h ago (2026-12-10)"},
+      {"credential_expiry 1h ago, short_text",
+       wording::credential_expiry("certificate 'CN=x'", "certificate", -3600, "2026-12-10")
+           .short_text,
+       "certificate expired 1h ago (2026-12-10)"},
+      {"credential_limits", wording::credential_limits("30d", "7d"),
+       "warning below 30d, critical below 7d"},
+      {"credential_expiry_detail in 5d",
+       wording::credential_expiry_detail("client secret 'monitoring'", " (secret ID 1a2b)",
+                                         5 * 86400, "2026-12-10 12:00:00 UTC",
+                                         "warning below 30d, critical below 7d"),
+       "credential: client secret 'monitoring' (secret ID 1a2b) expires 2026-12-10 12:00:00 UTC "
+       "(in 5d; warning below 30d, critical below 7d)"},
+      {"credential_expiry_detail 2h ago",
+       wording::credential_expiry_detail("certificate 'CN=x'", "", -7200, "2026-12-10 12:00:00 UTC",
+                                         "warning below 30d, critical below 7d"),
+       "credential: certificate 'CN=x' expired 2026-12-10 12:00:00 UTC (2h ago; warning "
+       "below 30d, critical below 7d)"},
+      {"renew_credential_detail", wording::renew_credential_detail(),
+       "renew it: Microsoft Entra admin center > App registrations > the app > Certificates & "
+       "secrets, then give the plugin the new one"},
+      {"credential_note_detail",
+       wording::credential_note_detail("Graph's passwordCredentials is not a list"),
+       "credential: Graph's passwordCredentials is not a list"},
+      {"no_secret_matches_detail(3)", wording::no_secret_matches_detail(3),
+       "credential: none of the app's 3 listed client secrets has a hint matching the secret in "
+       "use; its end date is not checked"},
+      {"several_secrets_match_detail(2)", wording::several_secrets_match_detail(2),
+       "credential: 2 of the app's client secrets begin like the secret in use; judging the one "
+       "that expires first"},
+      {"secret_without_end_detail", wording::secret_without_end_detail("client secret 'forever'"),
+       "credential: client secret 'forever' has no end date (endDateTime is null)"},
+  });
 }
 
 TEST_CASE("wording: notes on what Graph answered") {

@@ -200,8 +200,17 @@ HttpRequest get(const LoopbackHttp &server) {
   return request;
 }
 
-const std::string json_ok = http_answer("HTTP/1.1 200 OK", "Content-Type: application/json\r\n",
-                                        R"({"ok":true})");
+const std::string json_ok =
+    http_answer("HTTP/1.1 200 OK", "Content-Type: application/json\r\n", R"({"ok":true})");
+
+// `answer`, from a server on 127.0.0.1, is refused as "invalid answer from <host>: <reason>".
+void check_invalid_answer(const std::string &answer, const std::string &reason) {
+  LoopbackHttp server({answer});
+  PlainClient plain;
+  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
+                       ("invalid answer from " + server.host() + ": " + reason).c_str(),
+                       ApiFormatError);
+}
 
 } // namespace
 
@@ -209,7 +218,7 @@ TEST_CASE("http: a connection made and an answer that is not HTTP is an invalid 
   for (const std::string &answer :
        {std::string("HTTP/1.1 OK\r\nContent-Length: 2\r\n\r\n{}"), // no status code
         std::string("HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 2\r\n\r\n{}"),
-        std::string("SSH-2.0-OpenSSH_9.2\r\n\r\n")}) {                  // not HTTP at all
+        std::string("SSH-2.0-OpenSSH_9.2\r\n\r\n")}) { // not HTTP at all
     CAPTURE(answer);
     LoopbackHttp server({answer});
     PlainClient plain;
@@ -224,15 +233,11 @@ TEST_CASE("http: response headers over 64 KiB are an invalid answer, not 'cannot
   for (int i = 0; i < 70; ++i) {
     padding += "X-Padding-" + std::to_string(i) + ": " + std::string(1000, 'p') + "\r\n";
   }
-  LoopbackHttp server({http_answer("HTTP/1.1 200 OK", padding, "{}")});
-  PlainClient plain;
-  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
-                       ("invalid answer from " + server.host() +
-                        ": response headers larger than 64 KiB, refused")
-                           .c_str(),
-                       ApiFormatError);
+  check_invalid_answer(http_answer("HTTP/1.1 200 OK", padding, "{}"),
+                       "response headers larger than 64 KiB, refused");
 
   // 60 KB of headers are read, but only the first 100 are kept.
+  PlainClient plain;
   LoopbackHttp within({http_answer("HTTP/1.1 200 OK", padding.substr(0, 60 * 1016), "{}")});
   HttpResponse response = plain.client.send(get(within), Deadline(milliseconds(5000)));
   CHECK(response.status == 200);
@@ -245,14 +250,9 @@ TEST_CASE("http: response headers over 64 KiB are an invalid answer, not 'cannot
 }
 
 TEST_CASE("http: one header line above libcurl's limit is an invalid answer, not out of memory") {
-  LoopbackHttp server(
-      {http_answer("HTTP/1.1 200 OK", "X-Giant: " + std::string(200000, 'g') + "\r\n", "{}")});
-  PlainClient plain;
-  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
-                       ("invalid answer from " + server.host() +
-                        ": a header line above libcurl's size limit")
-                           .c_str(),
-                       ApiFormatError);
+  check_invalid_answer(
+      http_answer("HTTP/1.1 200 OK", "X-Giant: " + std::string(200000, 'g') + "\r\n", "{}"),
+      "a header line above libcurl's size limit");
 }
 
 TEST_CASE("http: a connection closed unanswered is lost, a closed port cannot be reached") {
@@ -280,10 +280,10 @@ TEST_CASE("http: the headers of an interim answer are not the answer's") {
 TEST_CASE("http: a redirect is refused, not followed") {
   LoopbackHttp server({http_answer("HTTP/1.1 302 Found", "Location: /elsewhere\r\n", ""), json_ok});
   PlainClient plain;
-  CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
-                       (server.host() + " answered with a redirect (HTTP 302), which is not followed")
-                           .c_str(),
-                       ServiceError);
+  CHECK_THROWS_WITH_AS(
+      plain.client.send(get(server), Deadline(milliseconds(5000))),
+      (server.host() + " answered with a redirect (HTTP 302), which is not followed").c_str(),
+      ServiceError);
   CHECK(server.requests() == 1);
 }
 
@@ -291,14 +291,14 @@ TEST_CASE("http: an answer larger than the limit is refused, with or without a l
   const std::string big(2000, 'b');
   for (const std::string &answer :
        {http_answer("HTTP/1.1 200 OK", "", big),
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n" +
-            big + "\r\n0\r\n\r\n"}) {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n7d0\r\n" + big +
+            "\r\n0\r\n\r\n"}) {
     LoopbackHttp server({answer});
     PlainClient plain(1024);
-    CHECK_THROWS_WITH_AS(plain.client.send(get(server), Deadline(milliseconds(5000))),
-                         ("unexpected answer from " + server.host() + ": larger than 1 KiB, refused")
-                             .c_str(),
-                         ApiFormatError);
+    CHECK_THROWS_WITH_AS(
+        plain.client.send(get(server), Deadline(milliseconds(5000))),
+        ("unexpected answer from " + server.host() + ": larger than 1 KiB, refused").c_str(),
+        ApiFormatError);
   }
   LoopbackHttp exact({http_answer("HTTP/1.1 200 OK", "", std::string(1024, 'b'))});
   PlainClient plain(1024);
@@ -319,9 +319,9 @@ TEST_CASE("http: a Retry-After over 5 s is not waited for, however much time is 
   CHECK(response.retries.last_retry_after == "6");
   CHECK_FALSE(response.retries.deadline_reached);
   CHECK(describe_retries(response.retries) == "1 try, last Retry-After 6");
-  CHECK(plain.trace.lines() == std::vector<std::string>{server.host() +
-                                                        " answered HTTP 429; its wait is too "
-                                                        "long to retry"});
+  CHECK(plain.trace.lines() ==
+        std::vector<std::string>{server.host() + " answered HTTP 429; its wait is too "
+                                                 "long to retry"});
 }
 
 TEST_CASE("http: a throttled request is tried 3 times, after each Retry-After") {

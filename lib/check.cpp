@@ -61,8 +61,15 @@ HttpSettings directory_http_settings(const Config &config) {
   return settings;
 }
 
+// Whether the $batch lists the app's client secrets, as the table decides it.
+bool asks_for_application(const GraphQuery &query) {
+  const SubRequest *application = find_sub_request("app");
+  return application != nullptr && asks_for(*application, query);
+}
+
 // What to ask Graph: what the token cache learnt of the tenant's cloud, and the app's secrets
-// when the credential in use is one of them (each kind says how its end date is read).
+// when the credential in use is one of them and its end date can raise an alert (each kind says
+// how its end date is read).
 GraphQuery graph_query(const Config &config, const OwnCredential &own,
                        const std::optional<std::string> &notes, std::int64_t now_unix,
                        Trace &trace) {
@@ -70,8 +77,12 @@ GraphQuery graph_query(const Config &config, const OwnCredential &own,
   if (notes) {
     apply_graph_notes(*notes, now_unix, query);
   }
+  query.credential = policy_from(config).credential;
   if (own.source == ExpirySource::ApplicationSecrets) {
     query.application_client_id = config.client_id;
+    if (!asks_for_application(query)) {
+      trace.note(1, wording::secret_expiry_not_read());
+    }
   } else if (own.source == ExpirySource::Nothing) {
     trace.note(1, "credential expiry: nothing to check: " + own.nothing_expires);
   }
@@ -84,7 +95,7 @@ CheckResult verdict(const Config &config, const OwnCredential &own, const GraphQ
   CheckResult result = evaluate(status, policy_from(config), now_unix, own);
   result.details.insert(result.details.begin(),
                         wording::tenant_detail(describe_tenant(status.tenant)));
-  result.details.push_back(wording::checked_detail(!query.application_client_id.empty()));
+  result.details.push_back(wording::checked_detail(asks_for_application(query)));
   return result;
 }
 

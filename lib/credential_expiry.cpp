@@ -24,17 +24,27 @@ std::string date_of(std::int64_t unix_seconds) {
 }
 
 std::string limits(const CredentialThresholds &thresholds) {
+  if (thresholds.off()) {
+    return wording::credential_alerts_off();
+  }
   return wording::credential_limits(format_duration(thresholds.warning),
                                     format_duration(thresholds.critical));
 }
 
 PerfValue expiry_perfdata(std::int64_t left, const CredentialThresholds &thresholds) {
+  if (thresholds.off()) {
+    // Empty fields, as for an age without a range: "0:" would mark an expired one as an alert.
+    return {"credential_expires_in", left, "", ""};
+  }
   // "alert below" as Monitoring Plugins ranges write it: W: and C:.
   return {"credential_expires_in", left, std::to_string(thresholds.warning) + ":",
           std::to_string(thresholds.critical) + ":"};
 }
 
 State state_for(std::int64_t left, const CredentialThresholds &thresholds) {
+  if (thresholds.off()) {
+    return State::Ok;
+  }
   // Expired is CRITICAL whatever the thresholds say: the next token request will fail.
   if (left <= 0 || left < thresholds.critical) {
     return State::Critical;

@@ -34,6 +34,9 @@ struct OwnCredential {
 struct CredentialThresholds {
   std::int64_t warning = 30 * 86400;
   std::int64_t critical = 7 * 86400;
+  // Both 0: no alert comes from an end date, not even an expired one. A client secret's end date
+  // is then not asked for; a certificate's, read locally for nothing, is still shown.
+  bool off() const { return warning == 0 && critical == 0; }
 };
 
 struct CredentialVerdict {

@@ -2,6 +2,7 @@
 // The table of Graph sub-requests of the $batch: the one place a reading is added.
 #pragma once
 
+#include "credential_expiry.hpp"
 #include "sync_status.hpp"
 
 #include <cstddef>
@@ -23,6 +24,9 @@ struct GraphQuery {
   // The app whose client secrets to list (the credential in use is one of them); empty: the
   // application is not asked for.
   std::string application_client_id;
+  // --credential-warning and --credential-critical: with both 0 no alert can come from the
+  // secret's end date, and the app's secrets are not asked for either.
+  CredentialThresholds credential;
 };
 
 enum class Need { Required, Optional };
@@ -33,11 +37,14 @@ using Parser = void (*)(const rapidjson::Value &body, std::string_view source, S
 using Fallback = void (*)(SyncStatus &status, const std::string &why);
 // Takes a property the cloud's schema lacks out of the query; false when it was not asked for.
 using Narrow = bool (*)(GraphQuery &query);
+// Whether this query makes the sub-request at all.
+using Wanted = bool (*)(const GraphQuery &query);
 
 // One Graph sub-request of the $batch. Adding a reading is one entry in the table and its parser.
 struct SubRequest {
   const char *id;
   std::string (*url)(const GraphQuery &query); // relative to the $batch's version, with $select
+  Wanted wanted;                               // nullptr: every query makes it
   Need need;
   const char *subject;    // how messages name what it reads
   const char *permission; // the application permission a 403 asks for

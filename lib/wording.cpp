@@ -211,6 +211,15 @@ std::string credential_limits(std::string_view warning, std::string_view critica
   return "warning below " + str(warning) + ", critical below " + str(critical);
 }
 
+std::string credential_alerts_off() {
+  return "no alert: --credential-warning and --credential-critical are 0";
+}
+
+std::string secret_expiry_not_read() {
+  return "credential expiry: the client secret's end date not read: --credential-warning and "
+         "--credential-critical are both 0";
+}
+
 std::string credential_expiry_detail(std::string_view name, std::string_view identified,
                                      std::int64_t left, std::string_view utc,
                                      std::string_view limits) {

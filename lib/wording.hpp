@@ -132,6 +132,13 @@ Phrase credential_expiry(std::string_view name, std::string_view kind, std::int6
 // "warning below 30d, critical below 7d": the --credential-warning/-critical limits.
 std::string credential_limits(std::string_view warning, std::string_view critical);
 
+// "no alert: --credential-warning and --credential-critical are 0": the limits when both are off.
+std::string credential_alerts_off();
+
+// "credential expiry: the client secret's end date not read: ...": both thresholds 0, so the
+// app's secrets were not asked for (said at -v).
+std::string secret_expiry_not_read();
+
 // "credential: client secret 'monitoring' (secret ID ...) expires 2026-12-10 12:00:00 UTC (in 10d;
 // warning below 30d, critical below 7d)".
 std::string credential_expiry_detail(std::string_view name, std::string_view identified,

@@ -98,24 +98,52 @@ TEST_CASE("the thresholds alert below: exactly the time left given is not yet an
   CHECK(judge(certificate_until(now + 7 * day - 1)).state == State::Critical);
 }
 
-TEST_CASE("an expired credential is CRITICAL with a negative time left, whatever the thresholds") {
-  CredentialVerdict verdict = judge(certificate_until(now - 2 * day), {}, {0, 0});
-  CHECK(verdict.state == State::Critical);
-  CHECK(verdict.summary == "certificate 'CN=monitoring' expired 2d ago (2023-11-12)");
-  REQUIRE(verdict.perfdata);
-  CHECK(verdict.perfdata->seconds == -172800);
-  CHECK(verdict.perfdata->warning == "0:");
+TEST_CASE("an expired credential is CRITICAL with a negative time left, whichever threshold is 0") {
+  for (CredentialThresholds thresholds :
+       {CredentialThresholds{0, 7 * day}, CredentialThresholds{30 * day, 0}}) {
+    CAPTURE(thresholds.warning);
+    CredentialVerdict verdict = judge(certificate_until(now - 2 * day), {}, thresholds);
+    CHECK(verdict.state == State::Critical);
+    CHECK(verdict.summary == "certificate 'CN=monitoring' expired 2d ago (2023-11-12)");
+    REQUIRE(verdict.perfdata);
+    CHECK(verdict.perfdata->seconds == -172800);
+  }
+  CHECK(judge(certificate_until(now - 2 * day), {}, {0, 7 * day}).perfdata->warning == "0:");
 }
 
-TEST_CASE("at its end date the credential has expired, even with the alerts off") {
-  CredentialVerdict verdict = judge(certificate_until(now), {}, {0, 0});
+TEST_CASE("at its end date the credential has expired, even with the critical alert off") {
+  CredentialVerdict verdict = judge(certificate_until(now), {}, {14 * day, 0});
   CHECK(verdict.state == State::Critical);
   CHECK(verdict.summary == "certificate 'CN=monitoring' expired 0s ago (2023-11-14)");
 }
 
 TEST_CASE("thresholds of 0 turn the alerts off until the end date") {
-  CHECK(judge(certificate_until(now + 1), {}, {0, 0}).state == State::Ok);
+  CHECK(judge(certificate_until(now + 1), {}, {0, 7 * day}).state == State::Critical);
   CHECK(judge(certificate_until(now + 10 * day), {}, {14 * day, 0}).state == State::Warning);
+  CHECK(judge(certificate_until(now + 10 * day), {}, {0, 7 * day}).state == State::Ok);
+}
+
+TEST_CASE("both thresholds 0: a certificate is shown, never judged, even expired") {
+  CHECK(CredentialThresholds{0, 0}.off());
+  CHECK_FALSE(CredentialThresholds{0, 1}.off());
+  CHECK_FALSE(CredentialThresholds{1, 0}.off());
+  CHECK_FALSE(CredentialThresholds{}.off());
+  for (std::int64_t left : {-2 * day, std::int64_t{0}, 1 * day, 200 * day}) {
+    CAPTURE(left);
+    CredentialVerdict verdict = judge(certificate_until(now + left), {}, {0, 0});
+    CHECK(verdict.state == State::Ok);
+    CHECK(verdict.summary.empty());
+    CHECK_FALSE(any_has(verdict, "Certificates & secrets"));
+    // Read locally at no cost: the graph keeps its line, without a range that would alert.
+    REQUIRE(verdict.perfdata);
+    CHECK(verdict.perfdata->seconds == left);
+    CHECK(verdict.perfdata->warning.empty());
+    CHECK(verdict.perfdata->critical.empty());
+  }
+  CHECK(any_has(judge(certificate_until(now + day), {}, {0, 0}),
+                "credential: certificate 'CN=monitoring' (SHA-1 thumbprint 0A1B) expires "
+                "2023-11-15 22:13:20 UTC (in 1d; no alert: --credential-warning and "
+                "--credential-critical are 0)"));
 }
 
 TEST_CASE("a certificate whose notAfter could not be read is not judged") {

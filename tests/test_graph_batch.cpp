@@ -200,6 +200,10 @@ TEST_CASE("graph_batch: the app's secrets: 403 names Application.Read.All, 404 a
                    R"(,{"id":"app","status":404,"body":{"error":{"code":)"
                    R"("Request_ResourceNotFound","message":"Resource does not exist."}}})"),
       source, now, query, missing);
-  CHECK(missing.status.application.note.find("the app is not registered in this tenant") !=
-        std::string::npos);
+  // An MSP's multi-tenant app: the note says where the secrets are and how to stop asking here.
+  CHECK(missing.status.application.note ==
+        "the client secret's end date not readable (HTTP 404 Request_ResourceNotFound: Resource "
+        "does not exist.): the app is not registered in this tenant (a multi-tenant app: its "
+        "secrets are in its home tenant; watch them there, and --credential-warning 0 "
+        "--credential-critical 0 stops asking here)");
 }

@@ -40,3 +40,30 @@ TEST_CASE("graph_requests: the app's client secrets are asked for only with its 
         "?$select=passwordCredentials");
   CHECK(sub_request_ids(GraphQuery{}) == std::vector<std::string>{"org", "sync"});
 }
+
+TEST_CASE(
+    "graph_requests: both credential thresholds 0: the app's client secrets are not asked for") {
+  auto urls = [](std::int64_t warning, std::int64_t critical) {
+    GraphQuery query;
+    query.application_client_id = "11111111-2222-3333-4444-555555555555";
+    query.credential = {warning, critical};
+    rapidjson::Document document = parse_json(batch_request_body(query, BatchState{}), "test");
+    std::vector<std::string> found;
+    for (const rapidjson::Value &request : document["requests"].GetArray()) {
+      found.emplace_back(request["url"].GetString());
+    }
+    return found;
+  };
+  const std::string application =
+      "/applications(appId='11111111-2222-3333-4444-555555555555')?$select=passwordCredentials";
+  std::vector<std::string> off = urls(0, 0);
+  CHECK(off.size() == 2); // the organization and the sync settings: the check itself
+  for (const std::string &url : off) {
+    CHECK(url.find("/applications") == std::string::npos);
+  }
+  // One threshold 0 keeps the other alert, and so the read.
+  CHECK(urls(0, 7 * 86400).size() == 3);
+  CHECK(urls(0, 7 * 86400).back() == application);
+  CHECK(urls(30 * 86400, 0).back() == application);
+  CHECK(urls(1, 0).back() == application);
+}

@@ -179,6 +179,11 @@ TEST_CASE("wording: the check's own credential") {
        "certificate expired 1h ago (2026-12-10)"},
       {"credential_limits", wording::credential_limits("30d", "7d"),
        "warning below 30d, critical below 7d"},
+      {"credential_alerts_off", wording::credential_alerts_off(),
+       "no alert: --credential-warning and --credential-critical are 0"},
+      {"secret_expiry_not_read", wording::secret_expiry_not_read(),
+       "credential expiry: the client secret's end date not read: --credential-warning and "
+       "--credential-critical are both 0"},
       {"credential_expiry_detail in 5d",
        wording::credential_expiry_detail("client secret 'monitoring'", " (secret ID 1a2b)",
                                          5 * 86400, "2026-12-10 12:00:00 UTC",

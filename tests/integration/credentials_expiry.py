@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Integration tests of the plugin's own credential running out, for the kinds the credentials
 suite sets up: certificates made now with 5 and 20 days left (read locally, no request for
-them), a year-long one, and the kinds where nothing expires (managed identity, federated
+them; with both thresholds 0 shown but not judged), a year-long one, and the kinds where nothing expires (managed identity, federated
 token). The client secret's end date, read from Graph, is in plugin_credential_expiry.py."""
 
 from harness import (APP_URL, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
@@ -55,6 +55,27 @@ def _(ctx):
     res = ctx.run(ctx.unique("ok"), "--certificate", ctx.cred("expiring-20d.pem"),
                   "--credential-warning", "14d", secret=None)
     expect(res, "OK", OK_SUMMARY)
+
+
+@test("cert-expiry-off-shown-not-judged")
+def _(ctx):
+    """Both thresholds 0: a certificate with 5 days left raises nothing, yet its end date, read
+    from the file at no cost, keeps its detail line and perfdata (without ranges)."""
+    tenant = ctx.unique("ok")
+    res = ctx.run(tenant, "--certificate", ctx.cred("expiring-5d.pem"), "--credential-warning",
+                  "0", "--credential-critical", "0", secret=None)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "credential: certificate 'CN=check_password_sync test expiring-5d' "
+           "(SHA-1 thumbprint ", "(in 4d23h; no alert: --credential-warning and "
+           "--credential-critical are 0)", line1=False, absent=("renew it",))
+    perf = res.perf().get("credential_expires_in")
+    if perf is None or not 5 * DAY - 600 <= perf["value"] <= 5 * DAY:
+        fail("credential_expires_in %r, expected just under 432000s%s" % (perf, res.describe()))
+    if (perf["warn"], perf["crit"], perf["min"]) != ("", "", "0"):
+        fail("credential_expires_in thresholds %r;%r;%r, expected ;;0%s"
+             % (perf["warn"], perf["crit"], perf["min"], res.describe()))
+    if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL]]:
+        fail("$batch URLs %r%s" % (batch_urls(ctx, tenant), res.describe()))
 
 
 @test("cert-healthy-read-locally")

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Integration tests of the plugin's own client secret running out: the app's passwordCredentials
 in the same $batch (matched by hint, the earliest of several), the thresholds and their
-perfdata, 403 and 404 on the application, a missing end date, and a warm check that reads
-everything in one HTTPS request. (Certificates: test_credentials.py.)"""
+perfdata, 403 and 404 on the application, a missing end date, a warm check that reads
+everything in one HTTPS request, and both thresholds 0, which leaves the application out of the
+$batch. (Certificates: test_credentials.py.)"""
 
 from harness import (APP_URL, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, cache_dir, expect,
                      expect_counts, expect_no_perf, fail)
@@ -109,7 +110,67 @@ scenario_test("secret-404-app-in-another-tenant", "app-404", "OK", OK_SUMMARY,
               whole_output=("credential: the client secret's end date not readable (HTTP 404 "
                             "Request_ResourceNotFound: ",
                             "): the app is not registered in this tenant (a multi-tenant app: its "
-                            "secrets are in its home tenant)"))
+                            "secrets are in its home tenant; watch them there, and "
+                            "--credential-warning 0 --credential-critical 0 stops asking here)"))
+
+
+OFF = ("--credential-warning", "0", "--credential-critical", "0")
+
+
+def batch_urls(ctx, tenant):
+    return [e["urls"] for e in ctx.sim.log_of(tenant) if e["kind"] == "batch"]
+
+
+@test("secret-expiry-off-not-asked")
+def _(ctx):
+    """Both thresholds 0 (an MSP watching the secret in its home tenant): the $batch leaves the
+    application out, even for a secret that has expired, and -v says why; a warm check stays one
+    HTTPS request."""
+    tenant, cache = ctx.unique("app-secret-expired"), cache_dir(ctx)
+    res = ctx.run(tenant, "-v", *OFF, cache=cache)
+    expect(res, "OK", OK_SUMMARY, absent=("client secret",))
+    expect(res, "OK", "credential expiry: the client secret's end date not read: "
+           "--credential-warning and --credential-critical are both 0",
+           "checked: Graph beta organization and directory/onPremisesSynchronization in one "
+           "$batch\n", line1=False, absent=("expired 2d ago", "HTTP 404"))
+    expect_no_perf(res, "credential_expires_in")
+    expect_counts(ctx, tenant, res, token=1, batch=1, requests=2)
+    res = ctx.run(tenant, "-vv", *OFF, cache=cache)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "1 HTTPS requests", line1=False)
+    expect_counts(ctx, tenant, res, token=1, batch=2, requests=3)
+    if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL], [ORG_URL, SYNC_URL]]:
+        fail("$batch URLs %r, expected organization and sync only%s"
+             % (batch_urls(ctx, tenant), res.describe()))
+
+
+@test("secret-expiry-off-in-a-customer-tenant")
+def _(ctx):
+    """The MSP's case: where the application answers 404, the reading switched off asks nothing
+    and says nothing of a 404."""
+    tenant = ctx.unique("app-404")
+    res = ctx.run(tenant, *OFF)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", line1=False, absent=("HTTP 404", "not registered"))
+    expect_no_perf(res, "credential_expires_in")
+    if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL]]:
+        fail("$batch URLs %r%s" % (batch_urls(ctx, tenant), res.describe()))
+
+
+@test("secret-expiry-one-threshold-0-still-asked")
+def _(ctx):
+    """Only one threshold 0 keeps the other alert, and so the application sub-request."""
+    for args, state, crit in ((("--credential-warning", "0"), "CRITICAL", C7D),
+                              (("--credential-critical", "0"), "CRITICAL", "0:")):
+        tenant = ctx.unique("app-secret-expired")
+        res = ctx.run(tenant, *args)
+        expect(res, state, "client secret 'monitoring' expired 2d ago (")
+        if res.perf()["credential_expires_in"]["crit"] != crit:
+            fail("credential_expires_in crit %r, expected %r%s"
+                 % (res.perf()["credential_expires_in"]["crit"], crit, res.describe()))
+        if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL, APP_URL]]:
+            fail("$batch URLs %r, expected the application too%s"
+                 % (batch_urls(ctx, tenant), res.describe()))
 
 
 @test("secret-expiry-with-stale-sync-worst-first")

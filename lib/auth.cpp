@@ -2,10 +2,12 @@
 // The OAuth 2.0 client-credentials token request to Microsoft Entra ID.
 #include "auth.hpp"
 
+#include "entra_errors.hpp"
 #include "errors.hpp"
 #include "json.hpp"
 #include "support.hpp"
 #include "text.hpp"
+#include "wording.hpp"
 
 #include <cstdlib>
 
@@ -53,7 +55,17 @@ std::string first_error_code(const rapidjson::Value &body) {
       string_member(body, "error_description").value_or("no description"));
   std::string cause = code.empty() ? sanitize_text(error->substr(0, 80))
                                    : code + " (" + sanitize_text(error->substr(0, 80)) + ")";
-  throw AuthError("token request rejected: " + cause + ": " + description);
+  // The hint is chosen by the code alone (error_codes), never by the description's text, as
+  // Microsoft asks (graph-api reference, section 3).
+  const EntraErrorCode *known = find_entra_error(code);
+  if (known == nullptr) {
+    throw AuthError(wording::token_rejected(cause, "", description));
+  }
+  if (known->rejection == EntraRejection::CredentialExpired) {
+    throw CredentialExpiredError(
+        wording::secret_expired_rejected(code, known->hint(), description));
+  }
+  throw AuthError(wording::token_rejected(cause, known->hint(), description));
 }
 
 // A whole number sent as a JSON number or, by managed identity endpoints, as a string.

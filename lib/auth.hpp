@@ -33,8 +33,8 @@ std::string token_url(const std::string &authority_host, const std::string &tena
 // The application/x-www-form-urlencoded body of the request.
 std::string token_form(const TokenRequest &request, const CredentialFields &credential);
 
-// Turns the token endpoint's answer into a token, or throws AuthError (AADSTS), ServiceError (5xx)
-// or ApiFormatError.
+// Turns the token endpoint's answer into a token, or throws AuthError (AADSTS, with its hint from
+// lib/entra_errors), CredentialExpiredError (AADSTS7000222), ServiceError (5xx) or ApiFormatError.
 AccessToken parse_token_response(const HttpResponse &response, const std::string &host,
                                  std::int64_t now_unix);
 

@@ -39,6 +39,8 @@ CheckResult result_for_current_exception(State timeout_state) {
     return failure(State::Critical, error.what());
   } catch (const ThrottledError &error) {
     return failure(State::Unknown, error.what());
+  } catch (const CredentialExpiredError &error) {
+    return failure(State::Critical, error.what());
   } catch (const AuthError &error) {
     return failure(State::Unknown, error.what());
   } catch (const GraphError &error) {

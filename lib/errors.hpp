@@ -54,6 +54,12 @@ struct AuthError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The token endpoint rejected the plugin's own credential because it has expired (AADSTS7000222,
+// lib/entra_errors): CRITICAL, as an expired credential is whenever the plugin can tell.
+struct CredentialExpiredError : AuthError {
+  using AuthError::AuthError;
+};
+
 // Graph refused a request with a 4xx (401, 403, 404...): UNKNOWN.
 struct GraphError : std::runtime_error {
   GraphError(int http_status, std::string error_code, const std::string &message)

@@ -252,6 +252,82 @@ std::string secret_without_end_detail(std::string_view name) {
   return "credential: " + str(name) + " has no end date (endDateTime is null)";
 }
 
+std::string token_rejected(std::string_view cause, std::string_view hint,
+                           std::string_view description) {
+  std::string text = "token request rejected: " + str(cause) + ": ";
+  return hint.empty() ? text + str(description) : text + str(hint) + "; Entra: " + str(description);
+}
+
+std::string secret_expired_rejected(std::string_view code, std::string_view hint,
+                                    std::string_view description) {
+  return "the client secret has expired (" + str(code) + "); " + str(hint) +
+         "; Entra: " + str(description);
+}
+
+std::string secret_value_hint() {
+  return "give the plugin the client secret's Value, not its Secret ID (the Value is shown only "
+         "once: if it is lost, create a new secret)";
+}
+
+std::string tenant_not_found_hint() {
+  return "check -T; a tenant in another Microsoft cloud needs --cloud";
+}
+
+std::string graph_not_in_cloud_hint() {
+  return "Graph's endpoint is not in the tenant's cloud: use --cloud rather than "
+         "--graph-endpoint and --authority-host";
+}
+
+std::string tenant_malformed_hint() {
+  return "-T must be the tenant's Directory (tenant) ID or one of its domains";
+}
+
+std::string app_not_found_hint() {
+  return "check -C against the app's Application (client) ID, and that the app is registered in "
+         "the tenant -T names (a new app takes a few minutes to appear)";
+}
+
+std::string certificate_not_registered_hint() {
+  return "upload the certificate to the app under Certificates & secrets, and give the plugin "
+         "the key that belongs to it";
+}
+
+std::string app_disabled_hint() {
+  return "enable the app: Microsoft Entra admin center > Enterprise applications > the app > "
+         "Properties > Enabled for users to sign-in? > Yes";
+}
+
+std::string conditional_access_hint() {
+  return "a Conditional Access policy blocks the app: exclude it, or allow this host's public "
+         "address";
+}
+
+std::string invalid_scope_hint() {
+  return "--graph-endpoint must be Graph's bare URL (the scope is <graph-endpoint>/.default), or "
+         "use --cloud";
+}
+
+std::string assertion_time_hint() {
+  return "check this host's clock (NTP); a federated token file must be renewed by its issuer";
+}
+
+std::string no_federated_match_hint() {
+  return "no federated credential of the app matches the token: compare their Issuer, Subject "
+         "and Audience (a new federated credential takes a few minutes to work)";
+}
+
+std::string federated_issuer_hint() {
+  return "compare the Issuer of the app's federated credential with the token's iss";
+}
+
+std::string federated_audience_hint() {
+  return "compare the Audience of the app's federated credential with the token's aud";
+}
+
+std::string federated_subject_hint() {
+  return "compare the Subject of the app's federated credential with the token's sub";
+}
+
 std::string secrets_not_a_list() {
   return "Graph's passwordCredentials is not a list";
 }

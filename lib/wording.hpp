@@ -163,6 +163,56 @@ std::string several_secrets_match_detail(std::size_t matching);
 // "credential: client secret 'monitoring' has no end date (endDateTime is null)".
 std::string secret_without_end_detail(std::string_view name);
 
+// --- The token endpoint's rejections (lib/entra_errors picks the hint by AADSTS code) ---------
+
+// "token request rejected: AADSTS7000215 (invalid_client): <hint>; Entra: <description>", or,
+// for a code without a hint, "token request rejected: AADSTS1 (x): <description>".
+std::string token_rejected(std::string_view cause, std::string_view hint,
+                           std::string_view description);
+
+// "the client secret has expired (AADSTS7000222); <hint>; Entra: <description>".
+std::string secret_expired_rejected(std::string_view code, std::string_view hint,
+                                    std::string_view description);
+
+// AADSTS7000215: "give the plugin the client secret's Value, not its Secret ID ...".
+std::string secret_value_hint();
+
+// AADSTS90002: "check -T; a tenant in another Microsoft cloud needs --cloud".
+std::string tenant_not_found_hint();
+
+// AADSTS500011: "Graph's endpoint is not in the tenant's cloud: ... use --cloud ...".
+std::string graph_not_in_cloud_hint();
+
+// AADSTS900023: "-T must be the tenant's Directory (tenant) ID or one of its domains".
+std::string tenant_malformed_hint();
+
+// AADSTS700016: "check -C against the app's Application (client) ID ...".
+std::string app_not_found_hint();
+
+// AADSTS700027: "upload the certificate to the app under Certificates & secrets ...".
+std::string certificate_not_registered_hint();
+
+// AADSTS7000112: "enable the app: Microsoft Entra admin center > Enterprise applications > ...".
+std::string app_disabled_hint();
+
+// AADSTS53003: "a Conditional Access policy blocks the app: ...".
+std::string conditional_access_hint();
+
+// AADSTS70011: "--graph-endpoint must be Graph's bare URL ...".
+std::string invalid_scope_hint();
+
+// AADSTS700024: "check this host's clock (NTP); ...".
+std::string assertion_time_hint();
+
+// AADSTS70021: "no federated credential of the app matches the token: ...".
+std::string no_federated_match_hint();
+
+// AADSTS700211 / 700212 / 700213: "compare the Issuer / Audience / Subject of the app's federated
+// credential with the token's iss / aud / sub".
+std::string federated_issuer_hint();
+std::string federated_audience_hint();
+std::string federated_subject_hint();
+
 // --- Notes on what Graph answered --------------------------------------------------------------
 
 // "Graph's passwordCredentials is not a list": the app's secrets cannot be judged.

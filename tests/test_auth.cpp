@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The client-credentials token request: form, URL, and every kind of answer.
 #include "lib/auth.hpp"
+#include "lib/entra_errors.hpp"
 #include "lib/errors.hpp"
 
 #include <doctest/doctest.h>
@@ -99,40 +100,54 @@ TEST_CASE("auth: a successful answer") {
   CHECK(longest.expires_at == now + 2592000);
 }
 
-TEST_CASE("auth: AADSTS rejections carry the code, the error and the first line") {
+TEST_CASE("auth: AADSTS rejections carry the code, the error, the hint and the first line") {
   struct Case {
     long status;
     const char *error;
     long code;
     const char *description;
+    const char *hint; // "" for a code without one
   };
   for (const Case &row : std::vector<Case>{
            {401, "invalid_client", 7000215,
             "Invalid client secret provided. Ensure the secret being sent in the request is the "
             "client secret value, not the client secret ID, for a secret added to app "
-            "'66666666-7777-8888-9999-000000000000'."},
-           {401, "invalid_client", 7000222,
-            "The provided client secret keys for app '66666666-7777-8888-9999-000000000000' are "
-            "expired. Visit the Azure portal to create new keys for your app: "
-            "https://aka.ms/NewClientSecret, or consider using certificate credentials for added "
-            "security: https://aka.ms/certCreds."},
+            "'66666666-7777-8888-9999-000000000000'.",
+            "give the plugin the client secret's Value, not its Secret ID (the Value is shown "
+            "only once: if it is lost, create a new secret)"},
            {400, "invalid_tenant", 90002,
             "Tenant 'contoso.example' not found. Check to make sure you have the correct tenant ID "
-            "and are signing into the correct cloud."},
-           {400, "invalid_request", 90002, "Tenant 'contoso.example' not found."},
+            "and are signing into the correct cloud.",
+            "check -T; a tenant in another Microsoft cloud needs --cloud"},
+           {400, "invalid_request", 90002, "Tenant 'contoso.example' not found.",
+            "check -T; a tenant in another Microsoft cloud needs --cloud"},
            {400, "unauthorized_client", 700016,
             "Application with identifier '66666666-7777-8888-9999-000000000000' was not found in "
             "the directory 'contoso.example'. This can happen if the application has not been "
-            "installed by the administrator of the tenant."},
+            "installed by the administrator of the tenant.",
+            "check -C against the app's Application (client) ID, and that the app is registered "
+            "in the tenant -T names (a new app takes a few minutes to appear)"},
            {400, "invalid_scope", 70011,
-            "The provided value for the input parameter 'scope' is not valid."},
+            "The provided value for the input parameter 'scope' is not valid.",
+            "--graph-endpoint must be Graph's bare URL (the scope is <graph-endpoint>/.default), "
+            "or use --cloud"},
+           // Codes the registry does not list keep the message they always had.
+           {401, "invalid_client", 700025,
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be "
+            "presented.",
+            ""},
+           {400, "invalid_request", 7000218,
+            "The request body must contain the following parameter: 'client_assertion' or "
+            "'client_secret'.",
+            ""},
        }) {
     CAPTURE(row.code);
     std::string message =
         rejection_message(row.status, aad_error(row.error, row.code, row.description));
     CAPTURE(message);
-    CHECK(message == "token request rejected: AADSTS" + std::to_string(row.code) + " (" +
-                         row.error + "): " + row.description);
+    std::string cause = "AADSTS" + std::to_string(row.code) + " (" + row.error + "): ";
+    std::string hint = *row.hint == '\0' ? "" : std::string(row.hint) + "; Entra: ";
+    CHECK(message == "token request rejected: " + cause + hint + row.description);
     CHECK(message.find("Trace ID") == std::string::npos);
     CHECK(message.find("Correlation ID") == std::string::npos);
     CHECK(message.find('\r') == std::string::npos);
@@ -140,17 +155,72 @@ TEST_CASE("auth: AADSTS rejections carry the code, the error and the first line"
   }
 }
 
+TEST_CASE("auth: an expired client secret is a CredentialExpiredError that names it") {
+  std::string body = aad_error(
+      "invalid_client", 7000222,
+      "The provided client secret keys for app '66666666-7777-8888-9999-000000000000' are "
+      "expired. Visit the Azure portal to create new keys for your app: "
+      "https://aka.ms/NewClientSecret, or consider using certificate credentials for added "
+      "security: https://aka.ms/certCreds.");
+  CHECK_THROWS_WITH_AS(
+      parse_token_response(json_response(401, body), host, now),
+      "the client secret has expired (AADSTS7000222); renew it: Microsoft Entra admin center > "
+      "App registrations > the app > Certificates & secrets, then give the plugin the new one; "
+      "Entra: The provided client secret keys for app '66666666-7777-8888-9999-000000000000' are "
+      "expired. Visit the Azure portal to create new keys for your app: "
+      "https://aka.ms/NewClientSecret, or consider using certificate credentials for added "
+      "security: https://aka.ms/certCreds.",
+      CredentialExpiredError);
+  // The code decides, not the words: an expired-sounding description under another code is not.
+  std::string other = aad_error("invalid_client", 7000215, "The client secret keys are expired.");
+  try {
+    parse_token_response(json_response(401, other), host, now);
+    FAIL("no AuthError");
+  } catch (const CredentialExpiredError &) {
+    FAIL("AADSTS7000215 taken for an expired secret");
+  } catch (const AuthError &error) {
+    CHECK(std::string(error.what()).find("the client secret has expired") == std::string::npos);
+  }
+}
+
+TEST_CASE("auth: every code of the registry, sent by the token endpoint, gets its hint") {
+  for (const EntraErrorCode &entry : entra_error_codes()) {
+    CAPTURE(entry.code);
+    long code = std::stol(std::string(entry.code.substr(6)));
+    std::string body = aad_error("invalid_client", code, "Microsoft's words.");
+    std::string hint = entry.hint();
+    try {
+      parse_token_response(json_response(401, body), host, now);
+      FAIL("no AuthError");
+    } catch (const CredentialExpiredError &error) {
+      CHECK(entry.rejection == EntraRejection::CredentialExpired);
+      CHECK(std::string(error.what()) == "the client secret has expired (" +
+                                             std::string(entry.code) + "); " + hint +
+                                             "; Entra: Microsoft's words.");
+    } catch (const AuthError &error) {
+      CHECK(entry.rejection == EntraRejection::Refused);
+      CHECK(std::string(error.what()) == "token request rejected: " + std::string(entry.code) +
+                                             " (invalid_client): " + hint +
+                                             "; Entra: Microsoft's words.");
+    }
+  }
+}
+
 TEST_CASE("auth: rejection details") {
-  // Without error_codes: the error alone.
+  // Without error_codes: the error alone, and no hint (the code chooses it).
   CHECK(rejection_message(400, R"({"error":"invalid_request","error_description":"Bad."})") ==
         "token request rejected: invalid_request: Bad.");
   // Without a description.
+  CHECK(rejection_message(401, R"({"error":"invalid_client","error_codes":[700025]})") ==
+        "token request rejected: AADSTS700025 (invalid_client): no description");
   CHECK(rejection_message(401, R"({"error":"invalid_client","error_codes":[7000215]})") ==
-        "token request rejected: AADSTS7000215 (invalid_client): no description");
+        "token request rejected: AADSTS7000215 (invalid_client): give the plugin the client "
+        "secret's Value, not its Secret ID (the Value is shown only once: if it is lost, create a "
+        "new secret); Entra: no description");
   // A very long description is cut.
   std::string message =
       rejection_message(401, aad_error("invalid_client", 7000215, std::string(5000, 'x')));
-  CHECK(message.size() < 600);
+  CHECK(message.size() < 800);
   CHECK(message.find("...") != std::string::npos);
 }
 

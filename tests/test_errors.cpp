@@ -42,6 +42,9 @@ TEST_CASE("errors: each error type maps to its state and keeps its message") {
             "graph answered HTTP 503"},
            {"AuthError", [] { throw AuthError("token request rejected: AADSTS7000215"); },
             State::Unknown, "token request rejected: AADSTS7000215"},
+           {"CredentialExpiredError",
+            [] { throw CredentialExpiredError("the client secret has expired (AADSTS7000222)"); },
+            State::Critical, "the client secret has expired (AADSTS7000222)"},
            {"GraphError",
             [] {
               throw GraphError(403, "Authorization_RequestDenied", "grant Organization.Read.All");
@@ -73,6 +76,7 @@ TEST_CASE("errors: a timeout reports the -t state") {
   // Other errors ignore the -t state.
   CHECK(result_of([] { throw TransportError("x"); }, State::Unknown).state == State::Critical);
   CHECK(result_of([] { throw AuthError("x"); }, State::Ok).state == State::Unknown);
+  CHECK(result_of([] { throw CredentialExpiredError("x"); }, State::Ok).state == State::Critical);
 }
 
 TEST_CASE("errors: GraphError keeps its status and code") {

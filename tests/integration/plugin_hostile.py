@@ -73,7 +73,7 @@ hostile_test("hostile-number-too-big", "hostile-number-too-big", "UNKNOWN", "inv
 hostile_test("hostile-token-expires-huge", "hostile-token-expires-huge", "UNKNOWN",
              "unexpected answer from", batch=0)
 hostile_test("hostile-token-error-bytes", "hostile-token-error-bytes", "UNKNOWN",
-             "token request rejected: AADSTS7000215 (invalid_client): Bad", "red",
+             "token request rejected: AADSTS7000215 (invalid_client): ", "; Entra: Bad", "red",
              absent=("Trace ID",))
 hostile_test("hostile-graph-error-bytes", "hostile-graph-error-bytes", "UNKNOWN",
              "Organization.Read.All", "Authorization_RequestDenied")

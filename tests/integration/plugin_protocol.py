@@ -4,25 +4,58 @@ two requests, the token endpoint's and Graph's error answers, redirects, the ret
 (429, 503, 504, Retry-After) and throttling."""
 
 from harness import (APP_URL, CLIENT_ID, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect,
-                     expect_counts, fail)
+                     expect_counts, expect_none_of, fail)
 
 tests = Registry()
 test, scenario_test, counted_test = tests.test, tests.scenario_test, tests.counted_test
 
 
-# token endpoint errors
+# token endpoint errors: a known code's hint comes before Microsoft's words
 scenario_test("aadsts-7000215", "aadsts-7000215", "UNKNOWN",
-              "token request rejected: AADSTS7000215 (invalid_client): ",
-              "Invalid client secret provided", absent=("Trace ID", "Correlation ID"))
-scenario_test("aadsts-7000222", "aadsts-7000222", "UNKNOWN",
-              "token request rejected: AADSTS7000222 (invalid_client): ", "are expired",
-              absent=("Trace ID",))
+              "token request rejected: AADSTS7000215 (invalid_client): give the plugin the "
+              "client secret's Value, not its Secret ID (", "; Entra: Invalid client secret provided",
+              absent=("Trace ID", "Correlation ID"))
 scenario_test("aadsts-90002", "aadsts-90002", "UNKNOWN",
-              "token request rejected: AADSTS90002 (invalid_tenant): ", "not found",
+              "token request rejected: AADSTS90002 (invalid_tenant): check -T; a tenant in another "
+              "Microsoft cloud needs --cloud; Entra: Tenant ", "not found",
               absent=("Trace ID",))
 scenario_test("aadsts-700016", "aadsts-700016", "UNKNOWN",
-              "token request rejected: AADSTS700016 (unauthorized_client): ",
-              "was not found in the directory", absent=("Trace ID",))
+              "token request rejected: AADSTS700016 (unauthorized_client): check -C against the "
+              "app's Application (client) ID", "; Entra: ", "was not found in the directory",
+              absent=("Trace ID",))
+
+
+@test("aadsts-7000222-secret-expired")
+def _(ctx):
+    """An expired client secret, as Entra answers it (401 invalid_client, AADSTS7000222): the
+    plugin can tell its own credential expired, so CRITICAL (exit 2), naming it, with the same
+    "renew it" words as the warning before the end date, and Microsoft's words after."""
+    res = ctx.run("aadsts-7000222", secret="file")
+    expect(res, "CRITICAL",
+           "PASSWORD_SYNC CRITICAL - the client secret has expired (AADSTS7000222); renew it: "
+           "Microsoft Entra admin center > App registrations > the app > Certificates & secrets, "
+           "then give the plugin the new one; Entra: The provided client secret keys for app '%s' "
+           "are expired." % CLIENT_ID, absent=("Trace ID", "token request rejected"))
+    if res.rc != 2:
+        fail("exit code %s, expected 2%s" % (res.rc, res.describe()))
+    expect_none_of(res, [ctx.secret], "the client secret")
+
+
+@test("aadsts-unknown-code-no-hint")
+def _(ctx):
+    """A code without an entry in lib/entra_errors keeps the message it always had: UNKNOWN,
+    the code, the error and Microsoft's first line, and no hint."""
+    res = ctx.run("aadsts-700025")
+    expect(res, "UNKNOWN", absent=("; Entra: ", "Trace ID"))
+    want = ("PASSWORD_SYNC UNKNOWN - token request rejected: AADSTS700025 (invalid_client): "
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be "
+            "presented.")
+    if res.line1 != want:
+        fail("line 1 is not %r%s" % (want, res.describe()))
+    if res.rc != 3:
+        fail("exit code %s, expected 3%s" % (res.rc, res.describe()))
+
+
 scenario_test("token-500", "token-500", "CRITICAL", "answered HTTP 500")
 scenario_test("token-html", "token-html", "UNKNOWN", "unexpected answer from")
 scenario_test("token-bad-json", "token-bad-json", "UNKNOWN", "unexpected answer from")
@@ -152,7 +185,7 @@ def _(ctx):
 # only: the one sub-request the retried $batch carries; t: the -t.
 # name, scenario, state, line-1 texts, counted_test's keywords
 COUNTED = (
-    ("aadsts-no-graph-request", "aadsts-7000222", "UNKNOWN", ("AADSTS7000222",),
+    ("aadsts-no-graph-request", "aadsts-7000222", "CRITICAL", ("AADSTS7000222",),
      dict(token=1, batch=0, requests=1)),
     ("graph-503-then-ok", "graph-503-then-ok", "OK", (OK_SUMMARY,),
      dict(gap=0.95, token=1, batch=2)),

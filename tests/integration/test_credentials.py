@@ -742,7 +742,8 @@ def _(ctx):
     tenant = ctx.unique("ok")
     res = ctx.run(tenant, secret=None,
                   env={"AZURE_FEDERATED_TOKEN_FILE": ctx.cred("other-federated-token")})
-    expect(res, "UNKNOWN", "AADSTS700211")
+    expect(res, "UNKNOWN", "AADSTS700211 (invalid_request): compare the Issuer of the app's "
+           "federated credential with the token's iss; Entra: ")
 
 
 # --- rejected assertions ---------------------------------------------------------------------
@@ -751,8 +752,8 @@ def _(ctx):
 def _(ctx):
     tenant = ctx.unique("ok")
     res = ctx.run(tenant, "--certificate", ctx.cred("other.pem"), secret=None)
-    expect(res, "UNKNOWN", "token request rejected: AADSTS700027 (invalid_client)",
-           "not registered")
+    expect(res, "UNKNOWN", "token request rejected: AADSTS700027 (invalid_client): upload the "
+           "certificate to the app under Certificates & secrets", "; Entra: ", "not registered")
     expect_counts(ctx, tenant, res, token=1, batch=0)
 
 
@@ -767,7 +768,8 @@ def _(ctx):
 def _(ctx):
     tenant = ctx.unique("assertion-clock-ahead")
     res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None)
-    expect(res, "UNKNOWN", "AADSTS700024", "not within its valid time range")
+    expect(res, "UNKNOWN", "AADSTS700024 (invalid_client): check this host's clock (NTP)",
+           "; Entra: ", "not within its valid time range")
 
 
 @test("assertion-wrong-audience")

@@ -484,6 +484,14 @@ SCENARIOS = {
                        "in the tenant. You may have sent your authentication request to the wrong "
                        "tenant."),
         note="400 unauthorized_client AADSTS700016 (application not found)"),
+    # A documented code the plugin has no hint for (reference-error-codes.md:
+    # InvalidClientPublicClientWithCredential, an app registered as a public client); its error
+    # is invalid_client as Entra's answers quoted in public reports show.
+    "aadsts-700025": dict(
+        token=AadError(401, "invalid_client", 700025,
+                       "AADSTS700025: Client is public so neither 'client_assertion' nor "
+                       "'client_secret' should be presented."),
+        note="401 invalid_client AADSTS700025 (public client; a code without a hint)"),
     "token-500": dict(token=AAD_500, note="token endpoint 500 (AADSTS90033 body)"),
     # Retry-After values are whole seconds (RFC 9110 delay-seconds, 1*DIGIT), as Graph and the
     # token endpoint send them; the plugin also reads the fractional form of Graph's throttling

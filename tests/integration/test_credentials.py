@@ -742,7 +742,7 @@ def _(ctx):
     tenant = ctx.unique("ok")
     res = ctx.run(tenant, secret=None,
                   env={"AZURE_FEDERATED_TOKEN_FILE": ctx.cred("other-federated-token")})
-    expect(res, "UNKNOWN", "AADSTS700211 (invalid_request): compare the Issuer of the app's "
+    expect(res, "UNKNOWN", "AADSTS700211 (invalid_client): compare the Issuer of the app's "
            "federated credential with the token's iss; Entra: ")
 
 

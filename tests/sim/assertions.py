@@ -104,8 +104,12 @@ class AssertionChecker:
         with self.lock:
             claims = self.exchange_tokens.get(assertion)
         if claims is not None:
+            # 700211 and 700212 come as invalid_client (Entra's answers quoted in
+            # Azure/azure-workload-identity#1613 and public client fixtures), 70021 as a 400
+            # invalid_request (azure-workload-identity's troubleshooting page). The 401 is how
+            # Entra answers every confirmed invalid_client (graph-api reference, section 3).
             if claims["aud"] != "api://AzureADTokenExchange":
-                return (400, "invalid_request", 700212,
+                return (401, "invalid_client", 700212,
                         "AADSTS700212: No matching federated identity record found for presented "
                         "assertion audience '%s'." % claims["aud"])
             if (claims["iss"], claims["sub"]) not in self.trusted_identities:
@@ -118,7 +122,7 @@ class AssertionChecker:
             with open(path) as f:
                 if f.read().strip() == assertion:
                     return None
-        return (400, "invalid_request", 700211,
+        return (401, "invalid_client", 700211,
                 "AADSTS700211: No matching federated identity record found for presented "
                 "assertion issuer.")
 

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace cps;
@@ -90,18 +91,21 @@ const char *features_collection = R"json({
   ]
 })json";
 
-SyncStatus organization(const std::string &body) {
+// The body parsed as JSON, then read by `reader` into a fresh SyncStatus.
+SyncStatus read_with(void (*reader)(const rapidjson::Value &, std::string_view, SyncStatus &),
+                     const std::string &body) {
   rapidjson::Document document = parse_json(body, source);
   SyncStatus status;
-  parse_organization(document, source, status);
+  reader(document, source, status);
   return status;
 }
 
+SyncStatus organization(const std::string &body) {
+  return read_with(parse_organization, body);
+}
+
 SyncStatus features(const std::string &body) {
-  rapidjson::Document document = parse_json(body, source);
-  SyncStatus status;
-  parse_sync_features(document, source, status);
-  return status;
+  return read_with(parse_sync_features, body);
 }
 
 // Each body is refused by `read` with an ApiFormatError; a failure names the body.
@@ -312,10 +316,7 @@ TEST_CASE("graph_parsers: deeply nested documents are neither an organization no
 namespace {
 
 ApplicationSecrets application(const std::string &body) {
-  rapidjson::Document document = parse_json(body, source);
-  SyncStatus status;
-  parse_application(document, source, status);
-  return status.application;
+  return read_with(parse_application, body).application;
 }
 
 } // namespace

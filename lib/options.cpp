@@ -200,13 +200,16 @@ const OptionSpec options_after_credentials[] = {
     {'\0', "credential-warning", "DURATION",
      "WARNING when the plugin's own client secret or certificate has less\n"
      "than DURATION left (0: never). A secret's end date is read from Graph\n"
-     "with the optional permission Application.Read.All. Default: 30d.",
+     "with the optional permission Application.Read.All. Default: 30d.\n"
+     "With both this and --credential-critical 0 no alert comes from the end\n"
+     "date and a secret's is not asked for (e.g. in an MSP's customer\n"
+     "tenants, where the app is not registered).",
      [](Config &c, std::string_view v) {
        c.credential_warning = time_left(v, "--credential-warning");
      }},
     {'\0', "credential-critical", "DURATION",
      "CRITICAL when it has less than DURATION left; an expired one is\n"
-     "always CRITICAL. Default: 7d.",
+     "CRITICAL unless both thresholds are 0. Default: 7d.",
      [](Config &c, std::string_view v) {
        c.credential_critical = time_left(v, "--credential-critical");
      }},

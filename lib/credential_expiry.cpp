@@ -45,7 +45,7 @@ State state_for(std::int64_t left, const CredentialThresholds &thresholds) {
   if (thresholds.off()) {
     return State::Ok;
   }
-  // Expired is CRITICAL whatever the thresholds say: the next token request will fail.
+  // Expired is CRITICAL whichever one threshold is 0: the next token request will fail.
   if (left <= 0 || left < thresholds.critical) {
     return State::Critical;
   }

@@ -58,10 +58,10 @@ const SubRequest sub_requests[] = {
     {"sync", sync_features_url, nullptr, Need::Optional, "password hash sync feature flag",
      "OnPremDirectorySynchronization.Read.All", nullptr, parse_sync_features, feature_unreadable,
      nullptr, nullptr},
-    // Application.Read.All is the least privileged application permission for it
-    // (application-get.md). A multi-tenant app seen from a customer's tenant has only a service
-    // principal there: its application object, and so its secrets, live in its home tenant, and
-    // Graph answers 404.
+    // The app's client secrets, when application_wanted says so. Application.Read.All is the least
+    // privileged application permission for it (application-get.md). A multi-tenant app seen from
+    // a customer's tenant has only a service principal there: its application object, and so its
+    // secrets, live in its home tenant, and Graph answers 404.
     {"app", application_url, application_wanted, Need::Optional, "the client secret's end date",
      "Application.Read.All",
      "the app is not registered in this tenant (a multi-tenant app: its secrets are in its home "

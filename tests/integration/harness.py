@@ -112,6 +112,23 @@ def skip(msg):
     raise TestSkipped(msg)
 
 
+def ends_without_waiting(what, run, control, wait, tries=3):
+    """Fails unless run() ends without a wait of `wait` seconds (a number, or a function of the
+    control's result): its elapsed time must stay below that of control() - a comparable check
+    that never waits, run just before - plus half the wait. Both are timed on the same machine
+    at the same moment, so a busy machine slows both; a miss is tried again, up to `tries` pairs,
+    because a wait the code really makes misses every time while load rarely stretches one run
+    three times. run() and control() make their own assertions; returns run()'s last result."""
+    for _ in range(tries):
+        base = control()
+        res = run()
+        margin = (wait(base) if callable(wait) else wait) / 2
+        if res.elapsed < base.elapsed + margin:
+            return res
+    fail("%s: took %.1fs, a check that does not wait %.1fs (margin %.1fs), %d times%s"
+         % (what, res.elapsed, base.elapsed, margin, tries, res.describe()))
+
+
 # --- the simulator ---------------------------------------------------------------------------
 
 def end_process(proc, grace):

@@ -3,6 +3,7 @@
 #include "credential_expiry.hpp"
 
 #include "duration.hpp"
+#include "errors.hpp"
 #include "timestamp.hpp"
 #include "wording.hpp"
 
@@ -149,6 +150,16 @@ CredentialVerdict judge_credential(const OwnCredential &credential,
     break; // said at -v by the check, which owns the trace
   }
   return verdict;
+}
+
+void refuse_expired_certificate(const OwnCredential &credential, std::int64_t now_unix) {
+  if (credential.source != ExpirySource::LocalCertificate || !credential.not_after ||
+      *credential.not_after > now_unix) {
+    return;
+  }
+  Expiry expiry = certificate_expiry(credential);
+  throw CredentialExpiredError(wording::certificate_expired_before_request(
+      expiry.name + expiry.details, expiry.end - now_unix, date_of(expiry.end)));
 }
 
 } // namespace cps

@@ -53,4 +53,10 @@ CredentialVerdict judge_credential(const OwnCredential &credential,
                                    const ApplicationSecrets &application,
                                    const CredentialThresholds &thresholds, std::int64_t now_unix);
 
+// Called before a token request: throws CredentialExpiredError when the credential is a
+// certificate whose notAfter is past at now_unix, whatever the thresholds say. Entra would refuse
+// the request (AADSTS1000502), so it is not sent, and the check is CRITICAL as for an expired
+// client secret. Anything else returns.
+void refuse_expired_certificate(const OwnCredential &credential, std::int64_t now_unix);
+
 } // namespace cps

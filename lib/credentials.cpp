@@ -81,6 +81,9 @@ public:
     return own;
   }
   AccessToken acquire(TokenContext &context) const override {
+    // Entra refuses an expired certificate (AADSTS1000502); its end date is known here, so the
+    // check says so itself, CRITICAL, without sending the request.
+    refuse_expired_certificate(own_credential(), context.now_unix);
     TokenRequest request = token_request_for(context.config);
     AssertionClaims claims{request.token_url, request.client_id, context.now_unix, 600};
     CredentialFields fields;

@@ -232,6 +232,12 @@ std::string renew_credential_detail() {
          "secrets, then give the plugin the new one";
 }
 
+std::string certificate_expired_before_request(std::string_view identified_name,
+                                               std::int64_t left, std::string_view date) {
+  return "the " + str(identified_name) + " " + expires_relative(left) + " (" + str(date) +
+         "); " + renew_credential_detail();
+}
+
 std::string credential_note_detail(std::string_view note) {
   return "credential: " + str(note);
 }
@@ -290,6 +296,11 @@ std::string app_not_found_hint() {
 std::string certificate_not_registered_hint() {
   return "upload the certificate to the app under Certificates & secrets, and give the plugin "
          "the key that belongs to it";
+}
+
+std::string certificate_window_hint() {
+  return "Entra says the certificate is outside its validity window: check its notBefore and "
+         "notAfter, and this host's clock (NTP)";
 }
 
 std::string app_disabled_hint() {

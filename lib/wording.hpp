@@ -149,6 +149,11 @@ std::string credential_expiry_detail(std::string_view name, std::string_view ide
 // whoever is paged.
 std::string renew_credential_detail();
 
+// "the certificate 'CN=monitoring' (SHA-1 thumbprint 0A1B...) expired 2d ago (2026-11-28); renew
+// it: ...": a certificate past its notAfter, found before a token request Entra would refuse.
+std::string certificate_expired_before_request(std::string_view identified_name,
+                                               std::int64_t left, std::string_view date);
+
 // "credential: <why the app's secrets could not be read>".
 std::string credential_note_detail(std::string_view note);
 
@@ -191,6 +196,9 @@ std::string app_not_found_hint();
 
 // AADSTS700027: "upload the certificate to the app under Certificates & secrets ...".
 std::string certificate_not_registered_hint();
+
+// AADSTS1000502: "Entra says the certificate is outside its validity window: ...".
+std::string certificate_window_hint();
 
 // AADSTS7000112: "enable the app: Microsoft Entra admin center > Enterprise applications > ...".
 std::string app_disabled_hint();

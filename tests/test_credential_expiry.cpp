@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The verdict on the check's own credential: which secret is in use, its end date, the thresholds.
 #include "lib/credential_expiry.hpp"
+#include "lib/errors.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -231,6 +232,32 @@ TEST_CASE("kinds where nothing expires are not judged") {
   CHECK(verdict.state == State::Ok);
   CHECK(verdict.details.empty());
   CHECK_FALSE(verdict.perfdata);
+}
+
+TEST_CASE("an expired certificate is refused before its token request, whatever the thresholds") {
+  // 2023-11-14 22:13:20 UTC: two days before `now + 2 days`.
+  OwnCredential expired = certificate_until(now);
+  CHECK_THROWS_WITH_AS(
+      refuse_expired_certificate(expired, now + 2 * day),
+      "the certificate 'CN=monitoring' (SHA-1 thumbprint 0A1B) expired 2d ago (2023-11-14); renew "
+      "it: Microsoft Entra admin center > App registrations > the app > Certificates & secrets, "
+      "then give the plugin the new one",
+      CredentialExpiredError);
+  // Its last second is already past: notAfter is the last moment it is valid.
+  CHECK_THROWS_AS(refuse_expired_certificate(expired, now), CredentialExpiredError);
+  CHECK_NOTHROW(refuse_expired_certificate(expired, now - 1));
+  CHECK_NOTHROW(refuse_expired_certificate(certificate_until(now + 5 * day), now));
+}
+
+TEST_CASE("only a certificate with a known end date is refused before its token request") {
+  OwnCredential no_end = certificate_until(now);
+  no_end.not_after.reset();
+  CHECK_NOTHROW(refuse_expired_certificate(no_end, now + 2 * day));
+  // A client secret's end date is Graph's to say, after the token request.
+  OwnCredential secret = secret_starting("abc");
+  secret.not_after = now;
+  CHECK_NOTHROW(refuse_expired_certificate(secret, now + 2 * day));
+  CHECK_NOTHROW(refuse_expired_certificate(OwnCredential{}, now + 2 * day));
 }
 
 TEST_SUITE_END();

@@ -6,8 +6,10 @@
 #include "lib/token_cache.hpp"
 #include "tests/cert_fixture.hpp"
 #include "tests/fake_environment.hpp"
+#include "tests/loopback_http.hpp"
 #include "tests/temp_dir.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <doctest/doctest.h>
 #include <fstream>
@@ -39,6 +41,45 @@ std::string pem_file_content() {
     return test::certificate_pem(made) + test::key_pem(made);
   }();
   return content;
+}
+
+// Token requests of a certificate credential whose notAfter is not_after, at the injected clock
+// now, to a loopback token endpoint that refuses every request: what acquire() throws, and how
+// many requests reached the endpoint.
+struct Acquired {
+  std::string error;
+  bool credential_expired = false;
+  State state = State::Ok; // as lib/errors maps the error
+  int requests = 0;
+};
+
+Acquired acquire_with_certificate(std::time_t not_after, std::int64_t now) {
+  auto made = test::make_test_certificate();
+  test::set_not_after(made, not_after);
+  TempFile pem(test::certificate_pem(made) + test::key_pem(made));
+  test::LoopbackHttp endpoint({test::http_answer(
+      "HTTP/1.1 400 Bad Request", "Content-Type: application/json\r\n",
+      R"({"error":"invalid_request","error_codes":[90014],"error_description":"AADSTS90014: x"})")});
+  Config config = base_config();
+  config.certificate_file = pem.path;
+  config.authority_host = "http://" + endpoint.host();
+  Trace trace(0);
+  auto credential = choose_credential(config, environment(), trace);
+  HttpSettings settings;
+  settings.allow_plain_http = true;
+  HttpClient http(std::move(settings), trace);
+  Deadline deadline(std::chrono::milliseconds(5000));
+  TokenContext context{config, environment(), http, deadline, trace, now};
+  Acquired acquired;
+  try {
+    credential->acquire(context);
+  } catch (const std::exception &error) {
+    acquired.error = error.what();
+    acquired.credential_expired = dynamic_cast<const CredentialExpiredError *>(&error) != nullptr;
+    acquired.state = result_for_current_exception(State::Unknown).state;
+  }
+  acquired.requests = endpoint.requests();
+  return acquired;
 }
 
 } // namespace
@@ -124,4 +165,22 @@ TEST_CASE("no credential names every way to give one") {
       CHECK(text.find(way) != std::string::npos);
     }
   }
+}
+
+TEST_CASE("an expired certificate throws CredentialExpiredError without a token request") {
+  constexpr std::int64_t not_after = 1700000000; // 2023-11-14 22:13:20 UTC
+  Acquired expired = acquire_with_certificate(not_after, not_after + 2 * 86400);
+  CHECK(expired.credential_expired);
+  CHECK(expired.requests == 0);
+  CHECK(expired.error.rfind("the certificate 'CN=unit test' (SHA-1 thumbprint ", 0) == 0);
+  CHECK(expired.error.find(") expired 2d ago (2023-11-14); renew it: Microsoft Entra admin "
+                           "center > ") != std::string::npos);
+  CHECK(expired.state == State::Critical);
+
+  // The same credential a second before its notAfter asks the endpoint (which refuses it).
+  Acquired valid = acquire_with_certificate(not_after, not_after - 1);
+  CHECK_FALSE(valid.credential_expired);
+  CHECK(valid.requests == 1);
+  CHECK(valid.error.find("AADSTS90014") != std::string::npos);
+  CHECK(valid.state == State::Unknown);
 }

@@ -24,6 +24,11 @@ namespace {
 //   ("Specified tenant identifier '...' is neither a valid DNS name, nor a valid external
 //   domain", invalid_request: microsoft/Analysis-Services#194, microsoft/aspire#4253) and 700212
 //   ("No matching federated identity record found for presented assertion audience '...'").
+// - Confirmed by Microsoft, not in its reference: 1000502, "The provided certificate is not within
+//   its specified validity window." (invalid_client), Entra's answer to an assertion signed with
+//   an expired certificate (AzureAD/microsoft-identity-web issue #2834, PR #2840). The plugin
+//   refuses an expired certificate itself before asking (lib/credential_expiry), so this code
+//   means Entra's view differs: a certificate not yet valid, or this host's clock.
 // Microsoft's own words stay in the message after the hint: codes can change meaning, and the
 // description is what support asks for.
 constexpr std::array<EntraErrorCode, entra_error_count> codes{{
@@ -34,6 +39,7 @@ constexpr std::array<EntraErrorCode, entra_error_count> codes{{
     {"AADSTS900023", EntraRejection::Refused, wording::tenant_malformed_hint},
     {"AADSTS700016", EntraRejection::Refused, wording::app_not_found_hint},
     {"AADSTS700027", EntraRejection::Refused, wording::certificate_not_registered_hint},
+    {"AADSTS1000502", EntraRejection::Refused, wording::certificate_window_hint},
     {"AADSTS7000112", EntraRejection::Refused, wording::app_disabled_hint},
     {"AADSTS53003", EntraRejection::Refused, wording::conditional_access_hint},
     {"AADSTS70011", EntraRejection::Refused, wording::invalid_scope_hint},

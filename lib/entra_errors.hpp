@@ -23,7 +23,7 @@ struct EntraErrorCode {
   std::string (*hint)(); // the fix, worded in lib/wording
 };
 
-inline constexpr std::size_t entra_error_count = 15;
+inline constexpr std::size_t entra_error_count = 16;
 
 // Every code with a hint, in the order of doc/troubleshooting.md's table.
 const std::array<EntraErrorCode, entra_error_count> &entra_error_codes();

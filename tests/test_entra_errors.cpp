@@ -67,8 +67,8 @@ TEST_SUITE_BEGIN("entra_errors");
 TEST_CASE("entra errors: the registry lists these codes, each once") {
   CHECK(registry_codes() ==
         std::vector<std::string>{"AADSTS7000215", "AADSTS7000222", "AADSTS90002", "AADSTS500011",
-                                 "AADSTS900023", "AADSTS700016", "AADSTS700027", "AADSTS7000112",
-                                 "AADSTS53003", "AADSTS70011", "AADSTS700024", "AADSTS70021",
+                                 "AADSTS900023", "AADSTS700016", "AADSTS700027", "AADSTS1000502",
+                                 "AADSTS7000112", "AADSTS53003", "AADSTS70011", "AADSTS700024", "AADSTS70021",
                                  "AADSTS700211", "AADSTS700212", "AADSTS700213"});
 }
 

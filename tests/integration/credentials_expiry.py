@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Integration tests of the plugin's own credential running out, for the kinds the credentials
 suite sets up: certificates made now with 5 and 20 days left (read locally, no request for
-them; with both thresholds 0 shown but not judged), a year-long one, and the kinds where nothing expires (managed identity, federated
-token). The client secret's end date, read from Graph, is in plugin_credential_expiry.py."""
+them; with both thresholds 0 shown but not judged), one that expired 2 days ago (CRITICAL without
+a token request), a year-long one, and the kinds where nothing expires (managed identity,
+federated token). The client secret's end date, read from Graph, is in plugin_credential_expiry.py."""
+
+import time
 
 from harness import (APP_URL, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
                      fail)
@@ -76,6 +79,41 @@ def _(ctx):
              % (perf["warn"], perf["crit"], perf["min"], res.describe()))
     if batch_urls(ctx, tenant) != [[ORG_URL, SYNC_URL]]:
         fail("$batch URLs %r%s" % (batch_urls(ctx, tenant), res.describe()))
+
+
+@test("cert-expired-critical-without-token-request")
+def _(ctx):
+    """A cold cache and a certificate that expired 2 days ago: CRITICAL from its own notAfter,
+    with how to renew it, and no token request (Entra would refuse it with AADSTS1000502, which
+    the simulator answers for it as for any certificate outside its validity window). Both
+    thresholds 0 change nothing: they only warn ahead."""
+    end = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 2 * DAY))
+    for extra in ([], ["--credential-warning", "0", "--credential-critical", "0"]):
+        tenant = ctx.unique("ok")
+        res = ctx.run(tenant, "--certificate", ctx.cred("expired-2d.pem"), *extra, secret=None)
+        expect(res, "CRITICAL", "PASSWORD_SYNC CRITICAL - the certificate 'CN=check_password_sync "
+               "test expired-2d' (SHA-1 thumbprint ", ") expired 2d ago (%s); renew it: "
+               "Microsoft Entra admin center > App registrations > the app > Certificates & "
+               "secrets, then give the plugin the new one" % end, absent=("AADSTS",))
+        if res.rc != 2:
+            fail("exit code %s, expected 2%s" % (res.rc, res.describe()))
+        expect_counts(ctx, tenant, res, token=0, batch=0)
+        if any(e["kind"] == "token" for e in ctx.sim.log_of(tenant)):
+            fail("a token request was sent for an expired certificate%s" % res.describe())
+
+
+@test("cert-validity-window-refused-by-entra")
+def _(ctx):
+    """A certificate this host finds valid (5 days left) but the token endpoint, its clock 10
+    days ahead, finds expired: Entra's AADSTS1000502 with its hint, UNKNOWN (the plugin cannot
+    tell which clock is right)."""
+    tenant = ctx.unique("assertion-clock-10d-ahead")
+    res = ctx.run(tenant, "--certificate", ctx.cred("expiring-5d.pem"), secret=None)
+    expect(res, "UNKNOWN", "token request rejected: AADSTS1000502 (invalid_client): Entra says "
+           "the certificate is outside its validity window: check its notBefore and notAfter, "
+           "and this host's clock (NTP); Entra: The provided certificate is not within its "
+           "specified validity window.")
+    expect_counts(ctx, tenant, res, token=1, batch=0)
 
 
 @test("cert-healthy-read-locally")

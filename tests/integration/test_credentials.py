@@ -45,11 +45,38 @@ ARC_LOCK = "/run/lock/check_password_sync-tests-arc.lock"
 ARC_CREATED = "/run/lock/check_password_sync-tests-arc.created"
 REMOVED_VARIABLE = "CHECK_PASSWORD_SYNC_TEST_ONLY_ARC_TOKEN_FOLDER"
 EXPIRING_DAYS = (5, 20)  # CRITICAL and WARNING at the default --credential-critical/-warning
+EXPIRED_DAYS_AGO = 2  # expired-2d.pem: its notAfter two days before the suite starts
 
 
 def openssl(*args, **kw):
     subprocess.run(["openssl"] + list(args), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, **kw)
+
+
+def make_expired_certificate(d, name, days_ago):
+    """A self-signed certificate whose notAfter is `days_ago` days ago (valid for 30 days before
+    that). OpenSSL 3.0's `req -x509` and `x509 -days` take no date in the past; `openssl ca
+    -selfsign` takes both dates."""
+    p = lambda part: os.path.join(d, part)  # noqa: E731
+    db = p(name + "-ca")
+    os.mkdir(db)
+    open(os.path.join(db, "index.txt"), "w").close()
+    with open(os.path.join(db, "serial"), "w") as f:
+        f.write(secrets.token_hex(8) + "\n")
+    with open(p(name + ".cnf"), "w") as f:
+        f.write("[ ca ]\ndefault_ca = selfsigned\n[ selfsigned ]\ndatabase = %s/index.txt\n"
+                "serial = %s/serial\nnew_certs_dir = %s\ndefault_md = sha256\n"
+                "policy = policy_any\nunique_subject = no\n[ policy_any ]\n"
+                "commonName = supplied\n" % (db, db, db))
+    stamp = lambda days: time.strftime("%Y%m%d%H%M%SZ",  # noqa: E731
+                                       time.gmtime(time.time() - days * 86400))
+    openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", p(name + ".key"),
+            "-out", p(name + ".csr"), "-subj", "/CN=check_password_sync test %s" % name)
+    openssl("ca", "-batch", "-config", p(name + ".cnf"), "-selfsign", "-keyfile", p(name + ".key"),
+            "-notext", "-startdate", stamp(days_ago + 30), "-enddate", stamp(days_ago),
+            "-in", p(name + ".csr"), "-out", p(name + ".crt"))
+    with open(p(name + ".pem"), "w") as out:
+        out.write(open(p(name + ".crt")).read() + open(p(name + ".key")).read())
 
 
 def make_client_credentials(d):
@@ -73,6 +100,8 @@ def make_client_credentials(d):
                 "/CN=check_password_sync test %s" % name)
         with open(p(name + ".pem"), "w") as out:
             out.write(open(p(name + ".crt")).read() + open(p(name + ".key")).read())
+    # An expired certificate (credentials_expiry.py), registered with the simulator all the same.
+    make_expired_certificate(d, "expired-%dd" % EXPIRED_DAYS_AGO, EXPIRED_DAYS_AGO)
     openssl("pkey", "-in", p("client.key"), "-aes256", "-passout", "file:" + p("password"),
             "-out", p("client-enc.key"))
     with open(p("client-enc.pem"), "w") as out:  # key first, then the certificate
@@ -161,6 +190,7 @@ class CredentialSimulator(harness.Simulator):
             "--client-cert", os.path.join(creds, "client.crt"),
             *["--client-cert=" + os.path.join(creds, "expiring-%dd.crt" % days)
               for days in EXPIRING_DAYS],
+            "--client-cert=" + os.path.join(creds, "expired-%dd.crt" % EXPIRED_DAYS_AGO),
             "--federated-token-file", os.path.join(creds, "federated-token"),
             "--identity-port-file", self.identity_port_file,
             "--arc-token-folder", ARC_FOLDER, "--arc-outside-folder", self.arc_outside])

@@ -4,7 +4,8 @@
 A certificate assertion (a JWT whose header names an x5t or x5t#S256 thumbprint) is checked the
 way Microsoft Entra ID documents it: the thumbprint must name a registered certificate, the
 signature must verify against that certificate's public key (the `openssl` command does the
-cryptography), aud must be the token URL, iss and sub the client ID, nbf/exp must hold the current
+cryptography), the certificate must be within its validity window (notBefore to notAfter) at
+the endpoint's time, aud must be the token URL, iss and sub the client ID, nbf/exp must hold the current
 time and span at most 10 minutes, and the jti must not repeat. Any other assertion is a federated
 token: a workload identity token, which must equal a registered one, or a managed identity token
 issued by the simulator's identity endpoint for the token-exchange audience, which the app's
@@ -52,6 +53,15 @@ class RegisteredCertificate:
         self.pubkey = os.path.join(workdir, "pub-%s.pem" % self.thumbprint_hex)
         subprocess.run(["openssl", "x509", "-in", pem_path, "-pubkey", "-noout",
                         "-out", self.pubkey], check=True)
+        dates = subprocess.run(["openssl", "x509", "-in", pem_path, "-noout", "-startdate",
+                                "-enddate"], check=True, capture_output=True, text=True).stdout
+        # "notBefore=Nov 28 12:00:00 2026 GMT", the form ssl.cert_time_to_seconds reads.
+        fields = dict(line.split("=", 1) for line in dates.splitlines() if "=" in line)
+        self.not_before = ssl.cert_time_to_seconds(fields["notBefore"])
+        self.not_after = ssl.cert_time_to_seconds(fields["notAfter"])
+
+    def within_window(self, now):
+        return self.not_before <= now <= self.not_after
 
 
 def openssl_verify(pubkey, alg, signing_input, signature):
@@ -149,6 +159,13 @@ class AssertionChecker:
                     "assertion is not registered on application. [Reason - The key was not "
                     "found., Thumbprint of key used by client: '%s']"
                     % header.get("x5t#S256", header.get("x5t")))
+        if not cert.within_window(now):
+            # Entra's answer to an expired (or not yet valid) certificate, as Microsoft confirmed
+            # it (AzureAD/microsoft-identity-web issue #2834, PR #2840); not in the error-code
+            # reference. Checked before the signature, as the key's own state.
+            return (401, "invalid_client", 1000502,
+                    "AADSTS1000502: The provided certificate is not within its specified "
+                    "validity window.")
         signing_input = (parts[0] + "." + parts[1]).encode()
         if not openssl_verify(cert.pubkey, alg, signing_input, signature):
             return (401, "invalid_client", 700027,

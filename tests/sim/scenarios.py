@@ -769,12 +769,18 @@ SCENARIOS.update({
 })
 
 # Client assertion checks (see assertions.py): a healthy tenant whose token endpoint sees the
-# assertion changed in transit, or runs 20 minutes ahead of the client's clock.
+# assertion changed in transit, or runs 20 minutes ahead of the client's clock, or ten days ahead
+# (a certificate with 5 days left is past its notAfter there: AADSTS1000502, before the
+# assertion's own times are looked at).
 SCENARIOS.update({
     "assertion-tampered": dict(assertion_tamper=True,
                                note="one byte of the assertion's signature flipped in transit"),
     "assertion-clock-ahead": dict(assertion_clock=20 * 60,
                                   note="the token endpoint's clock is 20 minutes ahead"),
+    "assertion-clock-10d-ahead": dict(
+        assertion_clock=10 * 86400,
+        note="the token endpoint's clock is 10 days ahead: a certificate with fewer days left "
+             "is outside its validity window there (AADSTS1000502)"),
 })
 
 

@@ -5,10 +5,13 @@ them; with both thresholds 0 shown but not judged), one that expired 2 days ago 
 a token request), a year-long one, and the kinds where nothing expires (managed identity,
 federated token). The client secret's end date, read from Graph, is in plugin_credential_expiry.py."""
 
+import hashlib
+import os
+import ssl
 import time
 
-from harness import (APP_URL, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, expect, expect_counts,
-                     fail)
+from harness import (APP_URL, CLIENT_ID, OK_SUMMARY, ORG_URL, Registry, SYNC_URL, cache_dir,
+                     expect, expect_counts, fail)
 
 tests = Registry()
 test = tests.test
@@ -100,6 +103,44 @@ def _(ctx):
         expect_counts(ctx, tenant, res, token=0, batch=0)
         if any(e["kind"] == "token" for e in ctx.sim.log_of(tenant)):
             fail("a token request was sent for an expired certificate%s" % res.describe())
+
+
+def cache_key(ctx, tenant, crt):
+    """The token cache file name of the certificate in `crt` (lib/token_cache's key: SHA-256 of
+    the length-prefixed authority, tenant, client ID, credential identity and scope)."""
+    with open(crt) as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    identity = "certificate:sha256:" + hashlib.sha256(der).hexdigest().upper()
+    text = "check_password_sync token cache v1"
+    for field in (ctx.sim.url, tenant, CLIENT_ID, identity, ctx.sim.url + "/.default"):
+        text += "%d:%s" % (len(field.encode()), field)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@test("cert-expired-cached-token-judged-by-verdict")
+def _(ctx):
+    """While a cached token lasts the expired certificate is judged by the verdict as before:
+    CRITICAL with its detail line, and nothing with both thresholds 0; no token request. The
+    cached token is the year-long certificate's, filed under the expired one's cache key (it
+    stands for a token fetched before the certificate expired)."""
+    tenant, cache = ctx.unique("ok"), cache_dir(ctx)
+    res = ctx.run(tenant, "--certificate", ctx.cred("client.pem"), secret=None, cache=cache)
+    expect(res, "OK", OK_SUMMARY)
+    written = cache_key(ctx, tenant, ctx.cred("client.crt")) + ".token"
+    if sorted(n for n in os.listdir(cache) if n.endswith(".token")) != [written]:
+        fail("token cache holds %r, expected %s%s" % (os.listdir(cache), written, res.describe()))
+    os.rename(os.path.join(cache, written),
+              os.path.join(cache, cache_key(ctx, tenant, ctx.cred("expired-2d.crt")) + ".token"))
+    expired = ("--certificate", ctx.cred("expired-2d.pem"))
+    res = ctx.run(tenant, *expired, secret=None, cache=cache)
+    expect(res, "CRITICAL", "certificate 'CN=check_password_sync test expired-2d' expired 2d ago (")
+    expect(res, "CRITICAL", "renew it: Microsoft Entra admin center", line1=False)
+    res = ctx.run(tenant, *expired, "--credential-warning", "0", "--credential-critical", "0",
+                  secret=None, cache=cache)
+    expect(res, "OK", OK_SUMMARY)
+    expect(res, "OK", "no alert: --credential-warning and --credential-critical are 0",
+           line1=False)
+    expect_counts(ctx, tenant, res, token=1, batch=3)
 
 
 @test("cert-validity-window-refused-by-entra")

@@ -209,7 +209,8 @@ const OptionSpec options_after_credentials[] = {
      }},
     {'\0', "credential-critical", "DURATION",
      "CRITICAL when it has less than DURATION left; an expired one is\n"
-     "CRITICAL unless both thresholds are 0. Default: 7d.",
+     "CRITICAL (with both thresholds 0 only once no cached token is left).\n"
+     "Default: 7d.",
      [](Config &c, std::string_view v) {
        c.credential_critical = time_left(v, "--credential-critical");
      }},

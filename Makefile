@@ -171,9 +171,12 @@ deps-fuzz:
 deps-valgrind:
 	@tests/tools/deps.sh $(DEB_PACKAGES_VALGRIND)
 
+# clang writes the .d after the .o, so the .d would be newer and every make fuzz would rebuild
+# every object: the touch makes the .o the newer of the two.
 build/fuzz/%.o: %.cpp build/fuzz/%.d tests/fuzz/ubsan.ignorelist
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(PROJECT_CXXFLAGS) $(DEP_FLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
+	@touch $@
 
 build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CXX) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)

@@ -1,33 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The registry of AADSTS codes with a hint, and its agreement with doc/troubleshooting.md's table.
 #include "lib/entra_errors.hpp"
+#include "tests/source_tree.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 using namespace cps;
+using cps::test::read_source_text;
+using cps::test::source_root;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-// The source tree: this file is tests/test_entra_errors.cpp in it (see test_option_docs.cpp).
-fs::path source_root() {
-  return fs::path(__FILE__).parent_path().parent_path();
-}
-
-std::string read_text(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path.string() << " (run from the source tree)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -117,7 +103,7 @@ TEST_CASE("entra errors: the scanner reads the codes of table rows only") {
 
 TEST_CASE("entra errors: doc/troubleshooting.md's table lists exactly the registry's codes") {
   std::vector<std::string> documented =
-      codes_in_table(read_text(source_root() / "doc/troubleshooting.md"));
+      codes_in_table(read_source_text(source_root() / "doc/troubleshooting.md"));
   for (const std::string &code : registry_codes()) {
     CHECK_MESSAGE(std::count(documented.begin(), documented.end(), code) == 1,
                   "doc/troubleshooting.md's AADSTS table lacks " << code);

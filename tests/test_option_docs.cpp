@@ -2,34 +2,21 @@
 // One source of truth for options: --help, the man page, the guides and the shipped configuration
 // agree with the option table about which long options exist.
 #include "lib/options.hpp"
+#include "tests/source_tree.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace cps;
+using cps::test::read_source_text;
+using cps::test::source_root;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// The source tree: this file is tests/test_option_docs.cpp in it. __FILE__ is relative to the
-// folder the build ran in, which is where `make unit` runs the tests too.
-fs::path source_root() {
-  return fs::path(__FILE__).parent_path().parent_path();
-}
-
-std::string read_text(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path.string() << " (run from the source tree)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -136,22 +123,22 @@ TEST_CASE("option docs: --help lists exactly the table's options") {
 
 TEST_CASE("option docs: the man page describes exactly the table's options") {
   std::set<std::string> in_man =
-      long_options_in(unescape_roff_hyphens(read_text(source_root() / "man/check_password_sync.1")));
+      long_options_in(unescape_roff_hyphens(read_source_text(source_root() / "man/check_password_sync.1")));
   require_all_present(in_man, "man/check_password_sync.1");
   require_all_known(in_man, "man/check_password_sync.1");
 }
 
 TEST_CASE("option docs: the guides mention only options that exist, and usage.md lists them all") {
   for (const fs::path &guide : guides()) {
-    require_all_known(long_options_in(read_text(guide)), guide.string());
+    require_all_known(long_options_in(read_source_text(guide)), guide.string());
   }
-  require_all_present(long_options_in(read_text(source_root() / "doc/usage.md")), "doc/usage.md");
+  require_all_present(long_options_in(read_source_text(source_root() / "doc/usage.md")), "doc/usage.md");
 }
 
 TEST_CASE("option docs: the shipped Nagios and Icinga 2 configuration uses only existing options") {
   for (const char *file : {"contrib/nagios/check_password_sync.cfg",
                            "contrib/icinga2/check_password_sync.conf",
                            "contrib/icinga2/example-msp.conf"}) {
-    require_all_known(long_options_in(read_text(source_root() / file)), file);
+    require_all_known(long_options_in(read_source_text(source_root() / file)), file);
   }
 }

@@ -50,6 +50,18 @@ constexpr std::array<EntraErrorCode, entra_error_count> codes{{
     {"AADSTS700213", EntraRejection::Refused, wording::federated_subject_hint},
 }};
 
+// A std::array larger than its initialiser pads with empty entries (no code, a null hint) without
+// a word: entra_error_count raised without a new entry would be such a silent hole.
+constexpr bool every_entry_filled() {
+  for (const EntraErrorCode &entry : codes) {
+    if (entry.code.empty() || entry.hint == nullptr) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(every_entry_filled(), "entra_error_count is larger than the table of codes");
+
 } // namespace
 
 const std::array<EntraErrorCode, entra_error_count> &entra_error_codes() {

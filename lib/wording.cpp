@@ -232,10 +232,10 @@ std::string renew_credential_detail() {
          "secrets, then give the plugin the new one";
 }
 
-std::string certificate_expired_before_request(std::string_view identified_name,
-                                               std::int64_t left, std::string_view date) {
-  return "the " + str(identified_name) + " " + expires_relative(left) + " (" + str(date) +
-         "); " + renew_credential_detail();
+std::string certificate_expired_before_request(std::string_view identified_name, std::int64_t left,
+                                               std::string_view date) {
+  return "the " + credential_expiry(identified_name, "", left, date).text + "; " +
+         renew_credential_detail();
 }
 
 std::string credential_note_detail(std::string_view note) {
@@ -258,16 +258,24 @@ std::string secret_without_end_detail(std::string_view name) {
   return "credential: " + str(name) + " has no end date (endDateTime is null)";
 }
 
+namespace {
+
+// "<hint>; Entra: <description>": the fix first, then Microsoft's own words for support.
+std::string hint_then_entra(std::string_view hint, std::string_view description) {
+  return str(hint) + "; Entra: " + str(description);
+}
+
+} // namespace
+
 std::string token_rejected(std::string_view cause, std::string_view hint,
                            std::string_view description) {
   std::string text = "token request rejected: " + str(cause) + ": ";
-  return hint.empty() ? text + str(description) : text + str(hint) + "; Entra: " + str(description);
+  return text + (hint.empty() ? str(description) : hint_then_entra(hint, description));
 }
 
 std::string secret_expired_rejected(std::string_view code, std::string_view hint,
                                     std::string_view description) {
-  return "the client secret has expired (" + str(code) + "); " + str(hint) +
-         "; Entra: " + str(description);
+  return "the client secret has expired (" + str(code) + "); " + hint_then_entra(hint, description);
 }
 
 std::string secret_value_hint() {
